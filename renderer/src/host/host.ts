@@ -10,7 +10,10 @@ export interface FileFilter {
 export interface OpenedFile {
   name: string;
   data: Uint8Array;
-  /** Full path where the host has one (Electron); used to save back in place. */
+  /**
+   * Where the host has one: a full path (Electron) or an opaque handle id (browsers with the
+   * File System Access API). Pass it back as SaveRequest.path to save in place.
+   */
   path?: string;
 }
 
@@ -18,7 +21,11 @@ export interface SaveRequest {
   suggestedName: string;
   data: Uint8Array | string;
   filters?: FileFilter[];
-  /** Save to this path without asking (Electron "Save" after a first "Save as"). */
+  /**
+   * Save here without asking ("Save" after a first "Save as"/open): a `path` from an earlier
+   * OpenedFile/SavedFile. Honoured only for files the user chose in this session; otherwise
+   * the host asks, starting from it.
+   */
   path?: string;
 }
 
@@ -28,7 +35,10 @@ export interface SavedFile {
 }
 
 export interface ExportRequest {
-  /** A folder name (Electron) or a prefix for downloads (browser). */
+  /**
+   * The folder to create (Electron; browsers with the File System Access API). Plain downloads
+   * ignore it: files keep their own names, since model.json refers to its weights by name.
+   */
   suggestedName: string;
   files: { name: string; data: Uint8Array | string }[];
 }

@@ -1,0 +1,133 @@
+// Electron main: app lifecycle, the window, and wiring of protocol, IPC and security policy.
+// The policies themselves live in plain modules (security.ts, protocol.ts, validate.ts, files.ts).
+import { app, BrowserWindow, protocol, session, shell, type Session, type WebContents } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerIpc } from './ipc';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  ISOLATION_HEADERS,
+  createAppRequestHandler,
+  mergeResponseHeaders,
+} from './protocol';
+import {
+  appOrigins,
+  contentSecurityPolicy,
+  isPermissionAllowed,
+  navigationDecision,
+  originOf,
+  secureWebPreferences,
+  windowOpenDecision,
+} from './security';
+
+const here = dirname(fileURLToPath(import.meta.url)); // out/main
+const rendererRoot = join(here, '../renderer');
+const preloadPath = join(here, '../preload/index.cjs');
+
+// electron-vite dev sets ELECTRON_RENDERER_URL; a packaged app never trusts it.
+const devServerUrl = (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) || undefined;
+const devServerOrigin = devServerUrl ? originOf(devServerUrl) : null;
+const allowedOrigins = appOrigins(devServerUrl);
+const csp = contentSecurityPolicy({ devServerOrigin });
+
+// Tests (and side-by-side dev runs) get their own profile: autosave and single-instance lock.
+if (!app.isPackaged && process.env.NETWRIGHT_USER_DATA_DIR) {
+  app.setPath('userData', process.env.NETWRIGHT_USER_DATA_DIR);
+}
+
+// Both must happen before 'ready'.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
+app.enableSandbox();
+
+function openExternally(url: string): void {
+  shell.openExternal(url).catch((err: unknown) => console.error('openExternal failed:', err));
+}
+
+/** Applied to every WebContents, including any the app did not mean to create. */
+function hardenContents(contents: WebContents): void {
+  const guard = (event: { preventDefault(): void }, url: string) => {
+    const decision = navigationDecision(url, allowedOrigins);
+    if (decision === 'allow') return;
+    event.preventDefault();
+    if (decision === 'external') openExternally(url);
+  };
+  contents.on('will-navigate', (event) => guard(event, event.url));
+  contents.on('will-redirect', (event) => guard(event, event.url));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (windowOpenDecision(url) === 'external') openExternally(url);
+    return { action: 'deny' };
+  });
+}
+
+function hardenSession(ses: Session): void {
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, details.requestingUrl)),
+  );
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin),
+  );
+  ses.setDevicePermissionHandler(() => false);
+  if (devServerOrigin) {
+    // In dev the page comes from Vite over http; give it the production headers.
+    ses.webRequest.onHeadersReceived({ urls: [`${devServerOrigin}/*`] }, (details, callback) => {
+      callback({
+        responseHeaders: mergeResponseHeaders(details.responseHeaders, {
+          'Content-Security-Policy': csp,
+          ...ISOLATION_HEADERS,
+        }),
+      });
+    });
+  }
+  ses.protocol.handle(APP_SCHEME, createAppRequestHandler(rendererRoot, csp));
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    title: 'Netwright',
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    autoHideMenuBar: true,
+    webPreferences: secureWebPreferences(preloadPath),
+  });
+  win.once('ready-to-show', () => win.show());
+  const url = devServerUrl ?? APP_ENTRY_URL;
+  win.loadURL(url).catch((err: unknown) => console.error(`Failed to load ${url}:`, err));
+  return win;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_event, contents) => hardenContents(contents));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app
+    .whenReady()
+    .then(() => {
+      hardenSession(session.defaultSession);
+      registerIpc({ allowedOrigins, autosaveDir: app.getPath('userData') });
+      createWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      });
+    })
+    .catch((err: unknown) => {
+      console.error('Netwright failed to start:', err);
+      app.exit(1);
+    });
+}

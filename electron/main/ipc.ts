@@ -1,0 +1,157 @@
+// IPC handlers: one channel per bridge method. Each checks the sender, validates its arguments
+// (validate.ts) and does the work with dialogs and files.ts. Thin on purpose: the logic that can
+// be tested without Electron lives in those modules.
+import {
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  type IpcMainInvokeEvent,
+  type MessageBoxOptions,
+  type OpenDialogOptions,
+  type SaveDialogOptions,
+} from 'electron';
+import { basename } from 'node:path';
+import { CHANNELS, type Channel } from '../shared/channels';
+import type { OpenedFile, SavedFile } from '../../renderer/src/host/host';
+import { createAutosaveStore, readFileLimited, writeFileAtomic, writeFilesInto } from './files';
+import {
+  IpcValidationError,
+  LIMITS,
+  PathGrants,
+  checkArgCount,
+  isTrustedSender,
+  validateAutosaveText,
+  validateConfirm,
+  validateExportRequest,
+  validateOpenOptions,
+  validateSaveRequest,
+  validateShowError,
+} from './validate';
+
+export interface IpcOptions {
+  /** Origins whose top-level pages may call (app://netwright, plus the dev server in dev). */
+  allowedOrigins: readonly string[];
+  /** Where the autosave lives: app.getPath('userData'). */
+  autosaveDir: string;
+}
+
+type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
+
+function handle(channel: Channel, maxArgs: number, options: IpcOptions, fn: Handler): void {
+  ipcMain.handle(channel, async (event, ...args: unknown[]) => {
+    const frame = event.senderFrame;
+    if (!frame || !isTrustedSender(frame.url, frame.parent === null, options.allowedOrigins)) {
+      throw new IpcValidationError(`${channel}: refused, the caller is not the app's own page`);
+    }
+    checkArgCount(args, maxArgs, channel);
+    return fn(event, ...args);
+  });
+}
+
+function ownerWindow(event: IpcMainInvokeEvent): BrowserWindow | undefined {
+  return BrowserWindow.fromWebContents(event.sender) ?? undefined;
+}
+
+/** Dialog calls with a parent window when there is one (modal), without otherwise. */
+function showOpen(win: BrowserWindow | undefined, opts: OpenDialogOptions) {
+  return win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts);
+}
+function showSave(win: BrowserWindow | undefined, opts: SaveDialogOptions) {
+  return win ? dialog.showSaveDialog(win, opts) : dialog.showSaveDialog(opts);
+}
+function showMessage(win: BrowserWindow | undefined, opts: MessageBoxOptions) {
+  return win ? dialog.showMessageBox(win, opts) : dialog.showMessageBox(opts);
+}
+
+export function registerIpc(options: IpcOptions): void {
+  const grants = new PathGrants();
+  const autosave = createAutosaveStore(options.autosaveDir);
+
+  handle(CHANNELS.openFile, 1, options, async (event, raw) => {
+    const opts = validateOpenOptions(raw);
+    const result = await showOpen(ownerWindow(event), {
+      title: opts.title,
+      filters: opts.filters.length ? opts.filters : undefined,
+      properties: ['openFile'],
+    });
+    const path = result.canceled ? undefined : result.filePaths[0];
+    if (!path) return null;
+    const data = await readFileLimited(path, LIMITS.maxFileBytes);
+    grants.grant(path); // the user picked it: "Save" may write back to it
+    return { name: basename(path), data, path } satisfies OpenedFile;
+  });
+
+  handle(CHANNELS.saveFile, 1, options, async (event, raw) => {
+    const req = validateSaveRequest(raw);
+    let path = req.path && grants.has(req.path) ? req.path : undefined;
+    if (!path) {
+      // First save, or a path the user has not chosen in this session: ask.
+      const result = await showSave(ownerWindow(event), {
+        defaultPath: req.path ?? req.suggestedName,
+        filters: req.filters?.length ? req.filters : undefined,
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
+      if (result.canceled || !result.filePath) return null;
+      path = result.filePath;
+    }
+    await writeFileAtomic(path, req.data);
+    grants.grant(path);
+    return { name: basename(path), path } satisfies SavedFile;
+  });
+
+  handle(CHANNELS.exportFiles, 1, options, async (event, raw) => {
+    const req = validateExportRequest(raw);
+    const result = await showSave(ownerWindow(event), {
+      title: 'Export to a new folder',
+      defaultPath: req.suggestedName,
+      buttonLabel: 'Export',
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    });
+    if (result.canceled || !result.filePath) return false;
+    await writeFilesInto(result.filePath, req.files);
+    return true;
+  });
+
+  handle(CHANNELS.pickDataset, 0, options, async (event) => {
+    const result = await showOpen(ownerWindow(event), {
+      title: 'Choose dataset files',
+      properties: ['openFile', 'multiSelections'],
+    });
+    if (result.canceled || result.filePaths.length === 0) return null;
+    if (result.filePaths.length > LIMITS.maxDatasetFiles) {
+      throw new IpcValidationError(`Choose at most ${LIMITS.maxDatasetFiles} dataset files`);
+    }
+    const files: OpenedFile[] = [];
+    let total = 0;
+    for (const path of result.filePaths) {
+      const data = await readFileLimited(path, LIMITS.maxFileBytes);
+      total += data.byteLength;
+      if (total > LIMITS.maxTotalBytes) throw new IpcValidationError('The chosen dataset files are too large together');
+      files.push({ name: basename(path), data, path });
+    }
+    return files;
+  });
+
+  handle(CHANNELS.confirm, 1, options, async (event, raw) => {
+    const message = validateConfirm(raw);
+    const { response } = await showMessage(ownerWindow(event), {
+      type: 'question',
+      buttons: ['OK', 'Cancel'],
+      defaultId: 0,
+      cancelId: 1,
+      message,
+    });
+    return response === 0;
+  });
+
+  handle(CHANNELS.showError, 2, options, async (event, rawTitle, rawMessage) => {
+    const { title, message } = validateShowError(rawTitle, rawMessage);
+    await showMessage(ownerWindow(event), { type: 'error', title, message: title, detail: message, buttons: ['OK'] });
+  });
+
+  handle(CHANNELS.loadAutosave, 0, options, async () => autosave.load());
+
+  handle(CHANNELS.storeAutosave, 1, options, async (_event, raw) => {
+    await autosave.store(validateAutosaveText(raw));
+  });
+}

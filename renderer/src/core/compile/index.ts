@@ -1,0 +1,2 @@
+export { compile, CompileError, registerCustomLayers, type CompiledModel } from './compiler';
+export * from './layers/index';

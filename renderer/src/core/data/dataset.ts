@@ -1,0 +1,216 @@
+// In-memory image datasets, the MNIST loader, seeded shuffling/splitting and batch assembly.
+// Images stay uint8 (60k MNIST = 47 MB) and are scaled to float32 one batch at a time.
+import * as tf from '@tensorflow/tfjs';
+import { decodeIdx, type IdxTensor } from './idx';
+
+export interface ImageDataset {
+  /** N×H×W×C, row-major, channels last. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  classes: number;
+}
+
+export interface TrainTestData {
+  train: ImageDataset;
+  test: ImageDataset;
+}
+
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
+
+/** Builds a dataset from an image IDX ([N,H,W] or [N,H,W,C]) and a label IDX ([N]), both uint8. */
+export function datasetFromIdx(images: IdxTensor, labels: IdxTensor, name = 'dataset', classes?: number): ImageDataset {
+  if (images.dtype !== 'uint8') throw new DatasetError(`${name}: images must be uint8, got ${images.dtype}`);
+  if (labels.dtype !== 'uint8') throw new DatasetError(`${name}: labels must be uint8, got ${labels.dtype}`);
+  if (images.shape.length !== 3 && images.shape.length !== 4) {
+    throw new DatasetError(`${name}: images must have shape [N,H,W] or [N,H,W,C], got [${images.shape.join(', ')}]`);
+  }
+  if (labels.shape.length !== 1) throw new DatasetError(`${name}: labels must have shape [N], got [${labels.shape.join(', ')}]`);
+  const [count, height, width, channels = 1] = images.shape;
+  if (labels.shape[0] !== count) {
+    throw new DatasetError(`${name}: ${count} images but ${labels.shape[0]} labels`);
+  }
+  const lab = labels.data as Uint8Array;
+  let max = 0;
+  for (let i = 0; i < lab.length; i++) if (lab[i] > max) max = lab[i];
+  const k = classes ?? max + 1;
+  if (max >= k) throw new DatasetError(`${name}: label ${max} is out of range for ${k} classes`);
+  return { images: images.data as Uint8Array, labels: lab, count, height, width, channels, classes: k };
+}
+
+/** The subset of `fetch` the loaders use, so tests can read files from disk instead. */
+export type FetchFn = (url: string) => Promise<{ ok: boolean; status: number; statusText?: string; arrayBuffer(): Promise<ArrayBuffer> }>;
+
+export interface LoadProgress {
+  /** Files fully downloaded so far, out of `files`. */
+  loaded: number;
+  files: number;
+  file: string;
+}
+
+export const MNIST_FILE_NAMES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+/** Fetches and parses the four MNIST IDX files from `baseUrl` (which should end with '/'). */
+export async function loadMnist(
+  baseUrl: string,
+  fetchFn: FetchFn = (u) => fetch(u),
+  onProgress?: (p: LoadProgress) => void,
+): Promise<TrainTestData> {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const names = Object.values(MNIST_FILE_NAMES);
+  let loaded = 0;
+  const parsed = await Promise.all(
+    names.map(async (file) => {
+      const url = base + file;
+      let res;
+      try {
+        res = await fetchFn(url);
+      } catch (e) {
+        throw new DatasetError(`could not download ${url}: ${(e as Error).message}`);
+      }
+      if (!res.ok) throw new DatasetError(`could not download ${url}: HTTP ${res.status} ${res.statusText ?? ''}`.trim());
+      const t = await decodeIdx(new Uint8Array(await res.arrayBuffer()), file);
+      onProgress?.({ loaded: ++loaded, files: names.length, file });
+      return t;
+    }),
+  );
+  return {
+    train: datasetFromIdx(parsed[0], parsed[1], 'MNIST train', 10),
+    test: datasetFromIdx(parsed[2], parsed[3], 'MNIST test', 10),
+  };
+}
+
+// ---------------------------------------------------------------- seeded randomness
+
+/** mulberry32: tiny, fast, good enough for shuffles and crop offsets; returns floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher–Yates shuffle of 0..n-1 (or of `indices`), fully determined by the seed. */
+export function shuffledIndices(n: number, seed: number, indices?: Uint32Array): Uint32Array {
+  const out = indices ? indices.slice() : Uint32Array.from({ length: n }, (_, i) => i);
+  const rnd = seededRandom(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return out;
+}
+
+/** Splits 0..n-1 into disjoint train/validation index sets after a seeded shuffle. */
+export function splitIndices(n: number, validationFraction: number, seed: number): { train: Uint32Array; validation: Uint32Array } {
+  if (!(validationFraction >= 0 && validationFraction < 1)) {
+    throw new DatasetError(`validation split must be in [0, 1), got ${validationFraction}`);
+  }
+  const all = shuffledIndices(n, seed);
+  const nVal = Math.round(n * validationFraction);
+  return { validation: all.slice(0, nVal), train: all.slice(nVal) };
+}
+
+// ---------------------------------------------------------------- batches
+
+export type CropMode = 'random' | 'center';
+
+/**
+ * Checks that a model input [H, W, C] can be fed from the dataset: same channels, not larger.
+ * Returns the crop slack (how many pixels the window can move).
+ */
+export function cropSlack(ds: ImageDataset, inputShape: readonly number[]): { dy: number; dx: number } {
+  if (inputShape.length !== 3) {
+    throw new DatasetError(`the model input must be an image [height, width, channels], got [${inputShape.join(', ')}]`);
+  }
+  const [h, w, c] = inputShape;
+  if (c !== ds.channels) {
+    throw new DatasetError(
+      `the model input has ${c} channel(s) but the images have ${ds.channels}; set the Input block's channels to ${ds.channels}`,
+    );
+  }
+  if (h > ds.height || w > ds.width) {
+    throw new DatasetError(
+      `the model input ${h}×${w} is larger than the images (${ds.height}×${ds.width}); set the Input block to at most ${ds.height}×${ds.width}`,
+    );
+  }
+  return { dy: ds.height - h, dx: ds.width - w };
+}
+
+export interface BatchArrays {
+  /** B×H×W×C floats in [0, 1]. */
+  x: Float32Array;
+  /** B×classes one-hot. */
+  y: Float32Array;
+  size: number;
+}
+
+/**
+ * Assembles examples `indices[start..end)` into float arrays, cropping to `inputShape`.
+ * 'random' picks a crop offset per example from `rnd` (augmentation); 'center' is for evaluation.
+ */
+export function assembleBatch(
+  ds: ImageDataset,
+  indices: ArrayLike<number>,
+  start: number,
+  end: number,
+  inputShape: readonly number[],
+  crop: CropMode,
+  rnd: () => number = Math.random,
+): BatchArrays {
+  const { dy, dx } = cropSlack(ds, inputShape);
+  const [h, w, c] = inputShape;
+  const size = end - start;
+  const x = new Float32Array(size * h * w * c);
+  const y = new Float32Array(size * ds.classes);
+  const rowIn = ds.width * c;
+  const rowOut = w * c;
+  const imgSize = ds.height * rowIn;
+  const scale = 1 / 255;
+  let o = 0;
+  for (let b = 0; b < size; b++) {
+    const idx = indices[start + b];
+    const oy = crop === 'random' ? Math.floor(rnd() * (dy + 1)) : dy >> 1;
+    const ox = crop === 'random' ? Math.floor(rnd() * (dx + 1)) : dx >> 1;
+    let p = idx * imgSize + oy * rowIn + ox * c;
+    for (let r = 0; r < h; r++, p += rowIn) {
+      for (let i = 0; i < rowOut; i++) x[o++] = ds.images[p + i] * scale;
+    }
+    y[b * ds.classes + ds.labels[idx]] = 1;
+  }
+  return { x, y, size };
+}
+
+/** Like assembleBatch, but returns tensors (caller disposes). */
+export function makeBatch(
+  ds: ImageDataset,
+  indices: ArrayLike<number>,
+  start: number,
+  end: number,
+  inputShape: readonly number[],
+  crop: CropMode,
+  rnd?: () => number,
+): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
+  const a = assembleBatch(ds, indices, start, end, inputShape, crop, rnd);
+  const [h, w, c] = inputShape;
+  return { xs: tf.tensor4d(a.x, [a.size, h, w, c]), ys: tf.tensor2d(a.y, [a.size, ds.classes]) };
+}

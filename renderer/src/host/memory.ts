@@ -1,0 +1,133 @@
+// A Host for tests: files and autosave live in memory, and the "user" answers from scripts.
+// Everything it was asked is recorded so tests can assert on it.
+import type { ExportRequest, FileFilter, Host, OpenedFile, SaveRequest, SavedFile } from './host';
+import { toBytes } from './util';
+
+export interface MemoryHostOptions {
+  /** Initial files by name (the name doubles as the path). */
+  files?: Record<string, Uint8Array | string>;
+  autosave?: string | null;
+  /** What confirm() answers when its queue is empty (default true). */
+  defaultConfirm?: boolean;
+  mnistBaseUrl?: string;
+}
+
+export interface MemoryHost extends Host {
+  readonly kind: 'memory';
+  /** The host's "disk": path -> bytes. saveFile/exportFiles write here. */
+  readonly files: Map<string, Uint8Array>;
+  readonly exports: { folder: string; files: Map<string, Uint8Array> }[];
+  readonly confirmations: string[];
+  readonly errors: { title: string; message: string }[];
+  readonly openRequests: { title?: string; filters?: FileFilter[] }[];
+  autosave: string | null;
+  autosaveWrites: number;
+  /** Next openFile answer: a path in `files`, a file, or null (the user cancels). */
+  queueOpen(answer: string | OpenedFile | null): void;
+  /** Next pickDataset answer: paths in `files`, files, or null (cancel). */
+  queueDataset(answer: (string | OpenedFile)[] | null): void;
+  queueConfirm(answer: boolean): void;
+  /** Next "Save as"/export name: a name to save under, or null (the user cancels). */
+  queueSaveAs(answer: string | null): void;
+  /** The text of a stored file (UTF-8). */
+  readText(path: string): string;
+}
+
+function copy(data: Uint8Array | string): Uint8Array {
+  return toBytes(data).slice(); // callers may reuse their buffers
+}
+
+export function createMemoryHost(options: MemoryHostOptions = {}): MemoryHost {
+  const files = new Map<string, Uint8Array>();
+  for (const [name, data] of Object.entries(options.files ?? {})) files.set(name, copy(data));
+  const openQueue: (string | OpenedFile | null)[] = [];
+  const datasetQueue: ((string | OpenedFile)[] | null)[] = [];
+  const confirmQueue: boolean[] = [];
+  const saveAsQueue: (string | null)[] = [];
+
+  const resolveFile = (answer: string | OpenedFile): OpenedFile => {
+    if (typeof answer !== 'string') return { ...answer, data: answer.data.slice() };
+    const data = files.get(answer);
+    if (!data) throw new Error(`memory host: no file "${answer}"`);
+    return { name: answer.split('/').pop() ?? answer, data: data.slice(), path: answer };
+  };
+
+  /** Undefined: no scripted answer, use the suggestion. Null: cancelled. */
+  const nextSaveAs = (suggested: string): string | null => {
+    const answer = saveAsQueue.shift();
+    return answer === undefined ? suggested : answer;
+  };
+
+  const host: MemoryHost = {
+    kind: 'memory',
+    files,
+    exports: [],
+    confirmations: [],
+    errors: [],
+    openRequests: [],
+    autosave: options.autosave ?? null,
+    autosaveWrites: 0,
+
+    queueOpen: (answer) => void openQueue.push(answer),
+    queueDataset: (answer) => void datasetQueue.push(answer),
+    queueConfirm: (answer) => void confirmQueue.push(answer),
+    queueSaveAs: (answer) => void saveAsQueue.push(answer),
+    readText(path) {
+      const data = files.get(path);
+      if (!data) throw new Error(`memory host: no file "${path}"`);
+      return new TextDecoder().decode(data);
+    },
+
+    async openFile(opts) {
+      host.openRequests.push(opts);
+      const answer = openQueue.shift();
+      return answer == null ? null : resolveFile(answer); // nothing scripted: the user cancels
+    },
+
+    async saveFile(request: SaveRequest): Promise<SavedFile | null> {
+      // Like Electron: "Save" to a known path writes without asking.
+      const path = request.path && files.has(request.path) ? request.path : nextSaveAs(request.suggestedName);
+      if (path === null) return null;
+      files.set(path, copy(request.data));
+      return { name: path.split('/').pop() ?? path, path };
+    },
+
+    async exportFiles(request: ExportRequest): Promise<boolean> {
+      const folder = nextSaveAs(request.suggestedName);
+      if (folder === null) return false;
+      const written = new Map<string, Uint8Array>();
+      for (const f of request.files) {
+        written.set(f.name, copy(f.data));
+        files.set(`${folder}/${f.name}`, copy(f.data));
+      }
+      host.exports.push({ folder, files: written });
+      return true;
+    },
+
+    async pickDataset() {
+      const answer = datasetQueue.shift();
+      return answer == null ? null : answer.map(resolveFile);
+    },
+
+    async confirm(message) {
+      host.confirmations.push(message);
+      return confirmQueue.shift() ?? options.defaultConfirm ?? true;
+    },
+
+    async showError(title, message) {
+      host.errors.push({ title, message });
+    },
+
+    async loadAutosave() {
+      return host.autosave;
+    },
+
+    async storeAutosave(text) {
+      host.autosave = text;
+      host.autosaveWrites += 1;
+    },
+
+    mnistBaseUrl: () => options.mnistBaseUrl ?? 'http://localhost/data/mnist/',
+  };
+  return host;
+}

@@ -5,7 +5,7 @@ import { DEFAULT_TRAIN_CONFIG } from '../../renderer/src/core/train/protocol';
 
 describe('project files', () => {
   const graph = instantiate(templateById('convnetjs-mnist')!);
-  const project = { graph, trainConfig: { ...DEFAULT_TRAIN_CONFIG, batchSize: 64, maxExamples: 3000 } };
+  const project = { graph, trainConfig: { ...DEFAULT_TRAIN_CONFIG, batchSize: 64, maxExamples: 3000, backends: ['webgl' as const, 'cpu' as const] } };
 
   it('round-trips the graph and training settings', () => {
     expect(parseProject(serializeProject(project))).toEqual(project);
@@ -24,6 +24,9 @@ describe('project files', () => {
     const wrongType = JSON.parse(serializeProject(project));
     wrongType.trainConfig.batchSize = 'big';
     expect(() => parseProject(JSON.stringify(wrongType))).toThrow('Training setting "batchSize" has the wrong type.');
+    const badBackend = JSON.parse(serializeProject(project));
+    badBackend.trainConfig.backends = ['cuda'];
+    expect(() => parseProject(JSON.stringify(badBackend))).toThrow('"backends" must list some of webgpu, webgl, wasm, cpu');
   });
 
   it('fills missing training settings with defaults', () => {

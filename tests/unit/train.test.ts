@@ -49,7 +49,8 @@ describe('trainer on real MNIST', () => {
       model,
       dataset: data,
       config: config({ optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 2, maxExamples: 1600, maxTestExamples: 1000, seed: 3 }),
-      onEvent: (e) => events.push(e),
+      // Like the worker: filter buffers are transferred (detached) when posted.
+      onEvent: (e) => events.push(e.type === 'filters' ? structuredClone(e, { transfer: [e.data.buffer] }) : e),
       shouldStop: () => false,
       runId: 'r1',
       filtersBlockId: 'conv2d_1',

@@ -2,7 +2,7 @@
 // field and says what is wrong, so a broken file is reported rather than half-loaded.
 import { isBlockType } from './catalog';
 import type { Block, Edge, Graph } from './types';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/protocol';
+import { BACKEND_CHAIN, DEFAULT_TRAIN_CONFIG, type BackendName, type TrainConfig } from '../train/protocol';
 
 export const PROJECT_FORMAT = 'netwright-project';
 export const PROJECT_EXTENSION = 'netwright.json';
@@ -65,6 +65,11 @@ function parseTrainConfig(v: unknown): TrainConfig {
   }
   for (const key of ['maxExamples', 'maxTestExamples'] as const) {
     if (typeof v[key] === 'number' && v[key] > 0) out[key] = v[key];
+  }
+  if (v.backends !== undefined) {
+    const ok = Array.isArray(v.backends) && v.backends.length > 0 && v.backends.every((b) => BACKEND_CHAIN.includes(b as BackendName));
+    if (!ok) throw new Error(`Training setting "backends" must list some of ${BACKEND_CHAIN.join(', ')}.`);
+    out.backends = [...(v.backends as BackendName[])];
   }
   return out;
 }

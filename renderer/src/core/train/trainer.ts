@@ -152,7 +152,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const layer = model.getLayer(opts.filtersBlockId);
     // A copy: the variable may be reassigned by the next step while the read is pending.
     const kernel = tf.clone(layer.getWeights()[0]);
-    const data = (await kernel.data()) as Float32Array;
+    // Another copy: backends may hand back their cached array, and the worker transfers (detaches)
+    // the buffer it posts, which would break the next read of the same weights.
+    const data = new Float32Array((await kernel.data()) as Float32Array);
     const shape = kernel.shape as [number, number, number, number];
     kernel.dispose();
     emit({ type: 'filters', runId, blockId: opts.filtersBlockId, shape, data });

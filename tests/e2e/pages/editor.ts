@@ -1,0 +1,117 @@
+// Page object for the editor: every gesture the specs use, done with real mouse input.
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The slice of the app's test handle (`window.__netwright`, set when navigator.webdriver) the specs read. */
+interface DebugHandle {
+  graph: { graph: { blocks: { id: string }[]; edges: unknown[] } };
+  training: {
+    status: string;
+    backend: string | null;
+    trainLoss: [number, number][];
+    valAcc: [number, number][];
+    result: { testAccuracy: number } | null;
+    error: { message: string } | null;
+    filters: { version: number } | null;
+  };
+  project: { autosaved: boolean };
+}
+declare global {
+  interface Window {
+    __netwright: DebugHandle;
+  }
+}
+
+export interface RunState {
+  status: string;
+  backend: string | null;
+  trainLoss: [number, number][];
+  valAcc: [number, number][];
+  testAccuracy: number | null;
+  error: string | null;
+  filtersVersion: number;
+}
+
+export class EditorPage {
+  constructor(readonly page: Page) {}
+
+  async goto(): Promise<void> {
+    await this.page.goto('/');
+    await expect(this.page.locator('.app[data-ready="true"]')).toBeVisible();
+  }
+
+  get canvas(): Locator { return this.page.getByTestId('canvas'); }
+  get palette(): Locator { return this.page.getByTestId('palette'); }
+  get welcome(): Locator { return this.page.getByTestId('welcome'); }
+  get trainButton(): Locator { return this.page.getByTestId('train-button'); }
+  get testAccuracy(): Locator { return this.page.getByTestId('test-accuracy'); }
+  get lossChart(): Locator { return this.page.getByTestId('loss-chart'); }
+  get backendBadge(): Locator { return this.page.getByTestId('backend-badge'); }
+  get filtersPanel(): Locator { return this.page.getByTestId('filters-panel'); }
+  get toast(): Locator { return this.page.getByTestId('toast'); }
+
+  paletteItem(type: string): Locator { return this.page.getByTestId(`palette-${type}`); }
+  block(id: string): Locator { return this.page.getByTestId(`block-${id}`); }
+
+  /** HTML5 drag from the palette, dropped at a point relative to the canvas' top-left corner. */
+  async dragToCanvas(type: string, at: { x: number; y: number }): Promise<void> {
+    await this.paletteItem(type).dragTo(this.canvas, { targetPosition: at });
+  }
+
+  /** Drags from a block's output handle to another block's input handle with the mouse. */
+  async connect(sourceId: string, targetId: string): Promise<void> {
+    const from = await this.center(this.page.locator(`[data-testid="block-${sourceId}"] .vue-flow__handle.source`));
+    const to = await this.center(this.page.locator(`[data-testid="block-${targetId}"] .vue-flow__handle.target`));
+    const mouse = this.page.mouse;
+    await mouse.move(from.x, from.y);
+    await mouse.down();
+    await mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2 + 20, { steps: 8 });
+    await mouse.move(to.x, to.y, { steps: 8 });
+    await mouse.up();
+  }
+
+  async loadTemplateFromWelcome(id: string): Promise<void> {
+    await this.page.getByTestId(`welcome-template-${id}`).click();
+  }
+
+  /** Sets a training setting in the inspector (nothing selected shows the settings). */
+  async setSetting(key: string, value: string): Promise<void> {
+    const input = this.page.getByTestId(`train-${key}`);
+    await input.fill(value);
+    await input.press('Enter');
+    await expect(this.page.getByTestId(`train-${key}-error`)).toHaveCount(0);
+  }
+
+  async autosaved(): Promise<boolean> {
+    return this.page.evaluate(() => window.__netwright.project.autosaved);
+  }
+
+  async blockIds(): Promise<string[]> {
+    return this.page.evaluate(() => window.__netwright.graph.graph.blocks.map((b) => b.id));
+  }
+
+  async edgeCount(): Promise<number> {
+    return this.page.evaluate(() => window.__netwright.graph.graph.edges.length);
+  }
+
+  /** The training store's view of the run (the test-only debug handle). */
+  async run(): Promise<RunState> {
+    return this.page.evaluate(() => {
+      const t = window.__netwright.training;
+      return {
+        status: t.status,
+        backend: t.backend,
+        trainLoss: t.trainLoss,
+        valAcc: t.valAcc,
+        testAccuracy: t.result?.testAccuracy ?? null,
+        error: t.error?.message ?? null,
+        filtersVersion: t.filters?.version ?? 0,
+      };
+    });
+  }
+
+  private async center(l: Locator): Promise<{ x: number; y: number }> {
+    const box = await l.boundingBox();
+    if (!box) throw new Error('element not visible');
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  }
+}

@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import { EditorPage } from './pages/editor';
+
+// Software WebGL/WebGPU here: a few thousand examples take about a minute including shader compilation.
+test.setTimeout(420_000);
+
+test('train the ConvNetJS MNIST template: live curves, test accuracy, backend, filters', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.goto();
+  await editor.loadTemplateFromWelcome('convnetjs-mnist');
+  await editor.setSetting('maxExamples', '4000');
+  await editor.setSetting('maxTestExamples', '1000');
+  await editor.setSetting('epochs', '1');
+  await editor.setSetting('learningRate', '0.002');
+  // WebGL is the fastest backend on this machine's software GPU; 'auto' would pick the slower WebGPU.
+  await page.getByTestId('train-backend').selectOption('webgl');
+
+  await editor.trainButton.click();
+  await expect(page.getByTestId('stop-button')).toBeVisible();
+
+  // Loss points appear while the run is going, read from the chart's data attribute.
+  await expect.poll(async () => Number(await editor.lossChart.getAttribute('data-points')), { timeout: 240_000 }).toBeGreaterThan(2);
+  await expect(editor.backendBadge).not.toHaveAttribute('data-backend', '');
+
+  // The Filters tab shows the first conv layer's 8 kernels as drawn tiles with contrast,
+  // and redraws them as training goes.
+  await page.getByTestId('tab-filters').click();
+  await expect(editor.filtersPanel).toHaveAttribute('data-tiles', '8');
+  const tile = page.getByTestId('filter-tile-0');
+  await expect(tile).toHaveAttribute('data-drawn', /\d+/, { timeout: 60_000 });
+  const first = Number(await tile.getAttribute('data-drawn'));
+  const pixels = await tile.evaluate((c: HTMLCanvasElement) => {
+    const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+    const values = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) values.add(d[i]);
+    return { distinct: values.size, width: c.width };
+  });
+  expect(pixels.width).toBeGreaterThanOrEqual(25);
+  expect(pixels.distinct).toBeGreaterThan(3);
+  await expect.poll(async () => Number(await tile.getAttribute('data-drawn')), { timeout: 120_000 }).toBeGreaterThan(first);
+  await page.screenshot({ path: '/tmp/shot-filters.png' });
+  await page.getByTestId('tab-curves').click();
+
+  await expect.poll(async () => (await editor.run()).status, { timeout: 360_000, intervals: [2000] }).toMatch(/done|error/);
+  const run = await editor.run();
+  expect(run.error).toBeNull();
+  expect(run.status).toBe('done');
+
+  // The loss falls: the last quarter of the curve averages well below the first point.
+  const losses = run.trainLoss.map((p) => p[1]);
+  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 4)));
+  expect(tail.reduce((a, b) => a + b, 0) / tail.length).toBeLessThan(losses[0] * 0.6);
+  expect(run.valAcc.length).toBeGreaterThan(0);
+
+  expect(run.testAccuracy).toBeGreaterThan(0.8);
+  await expect(editor.testAccuracy).toContainText('%');
+  expect(Number(await editor.testAccuracy.getAttribute('data-value'))).toBeGreaterThan(0.8);
+  await expect(editor.backendBadge).toHaveText(/WebGL/);
+
+  await page.screenshot({ path: '/tmp/shot-trained.png' });
+});
+
+test('Stop ends a run early and the editor stays usable while training', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.goto();
+  await editor.loadTemplateFromWelcome('logistic-regression');
+  await page.getByTestId('train-backend').selectOption('webgl');
+  await editor.trainButton.click();
+  await expect.poll(async () => Number(await editor.lossChart.getAttribute('data-points')), { timeout: 240_000 }).toBeGreaterThan(0);
+
+  // The UI thread is free: editing the graph works mid-run.
+  await editor.block('flatten_1').click();
+  await expect(page.getByTestId('block-inspector')).toHaveAttribute('data-block', 'flatten_1');
+
+  await page.getByTestId('stop-button').click();
+  await expect.poll(async () => (await editor.run()).status, { timeout: 60_000 }).toBe('stopped');
+  await expect(editor.trainButton).toBeEnabled();
+  await expect(page.getByTestId('train-status')).toContainText(/Stopped/);
+});

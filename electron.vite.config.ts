@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
-import { netwrightAssets } from './scripts/vite-assets';
+import { netwrightAssets } from './scripts/vite-assets.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 

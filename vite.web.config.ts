@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const __dirname = fileURLToPath(new URL('.', import.meta.url));
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
-import { netwrightAssets } from './scripts/vite-assets';
+import { netwrightAssets } from './scripts/vite-assets.ts';
 
 export default defineConfig({
   root: resolve(__dirname, 'renderer'),

@@ -244,6 +244,16 @@ describe('compile', () => {
     }
   });
 
+  it('frees the layers already built when a later block fails to build', () => {
+    const ok = chain(['x', 'Input', IMG(6, 6, 1)], ['c', 'Conv2D', { filters: 2, kernelSize: 3 }], ['f', 'Flatten'], ['y', 'Classifier', { classes: 2 }]);
+    withModel(ok, () => {}); // warm up tfjs' one-off tensors
+    const before = tf.memory().numTensors;
+    // "f f" is no valid layer name: Flatten fails after the Conv2D made its weights.
+    const bad = chain(['x', 'Input', IMG(6, 6, 1)], ['c', 'Conv2D', { filters: 2, kernelSize: 3 }], ['f f', 'Flatten'], ['y', 'Classifier', { classes: 2 }]);
+    expect(() => compile(bad)).toThrow(expect.objectContaining({ name: 'CompileError', blockId: 'f f' }));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('does not leak tensors across compile and dispose', () => {
     const g = chain(['x', 'Input', IMG(6, 6, 1)], ['c', 'Conv2D', { filters: 2, kernelSize: 3 }], ['f', 'Flatten'], ['y', 'Classifier', { classes: 2 }]);
     withModel(g, () => {}); // warm up tfjs' one-off tensors

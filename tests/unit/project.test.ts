@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseProject, serializeProject } from '../../renderer/src/core/graph/project';
 import { instantiate, templateById } from '../../renderer/src/core/graph/templates';
 import { DEFAULT_TRAIN_CONFIG } from '../../renderer/src/core/train/protocol';
+import { checkTrainConfig } from '../../renderer/src/core/train/settings';
 
 describe('project files', () => {
   const graph = instantiate(templateById('convnetjs-mnist')!);
@@ -27,6 +28,20 @@ describe('project files', () => {
     const badBackend = JSON.parse(serializeProject(project));
     badBackend.trainConfig.backends = ['cuda'];
     expect(() => parseProject(JSON.stringify(badBackend))).toThrow('"backends" must list some of webgpu, webgl, wasm, cpu');
+  });
+
+  it('rejects training settings out of their range, naming the setting', () => {
+    const withConfig = (patch: Record<string, unknown>) => {
+      const data = JSON.parse(serializeProject(project));
+      Object.assign(data.trainConfig, patch);
+      return JSON.stringify(data);
+    };
+    expect(() => parseProject(withConfig({ optimizer: 'rmsprop' }))).toThrow('Optimizer must be one of sgd, momentum, adam');
+    expect(() => parseProject(withConfig({ epochs: 0 }))).toThrow('Epochs must be at least 1');
+    expect(() => parseProject(withConfig({ batchSize: 2.5 }))).toThrow('Batch size must be a whole number');
+    expect(() => parseProject(withConfig({ validationSplit: -0.1 }))).toThrow('Validation split must be at least 0');
+    expect(() => parseProject(withConfig({ maxExamples: 1e9 }))).toThrow('Examples per epoch must be at most 60000');
+    expect(checkTrainConfig(DEFAULT_TRAIN_CONFIG)).toBeUndefined();
   });
 
   it('fills missing training settings with defaults', () => {

@@ -5,7 +5,11 @@ import { setHost } from '../../renderer/src/composables/useHost';
 import { useGraphStore } from '../../renderer/src/stores/graph';
 import { useProjectStore } from '../../renderer/src/stores/project';
 import { useTrainingStore } from '../../renderer/src/stores/training';
-import { parseProject } from '../../renderer/src/core/graph/project';
+import { useUiStore } from '../../renderer/src/stores/ui';
+import { useFlowModel } from '../../renderer/src/composables/useFlowModel';
+import { parseProject, serializeProject } from '../../renderer/src/core/graph/project';
+import { instantiate, templateById } from '../../renderer/src/core/graph/templates';
+import { DEFAULT_TRAIN_CONFIG } from '../../renderer/src/core/train/protocol';
 
 let host: MemoryHost;
 
@@ -107,6 +111,31 @@ describe('graph store', () => {
     expect(depth()).toBe(6); // 3 adds + 2 connects + 1 drag
   });
 
+  it('records arrow-key moves of the selection as one undo step', () => {
+    const { g, input, flat } = smallNet();
+    const flow = useFlowModel();
+    // What Vue Flow emits for an arrow key: position changes with `from`, not dragging.
+    flow.onNodesChange([
+      { type: 'position', id: input, position: { x: 5, y: 0 }, from: { x: 0, y: 0 }, dragging: false },
+      { type: 'position', id: flat, position: { x: 205, y: 0 }, from: { x: 200, y: 0 }, dragging: false },
+    ]);
+    expect(g.blockById.get(input)?.position).toEqual({ x: 5, y: 0 });
+    g.undo();
+    expect(g.blockById.get(input)?.position).toEqual({ x: 0, y: 0 });
+    expect(g.blockById.get(flat)?.position).toEqual({ x: 200, y: 0 });
+    expect(g.graph.edges).toHaveLength(2); // the connect before it is still there
+  });
+
+  it('drops redo on any change, even an unrecorded one, so redo cannot discard it', () => {
+    const { g, input } = smallNet();
+    g.undo();
+    expect(g.canRedo).toBe(true);
+    g.moveBlock(input, { x: 30, y: 40 }, false);
+    expect(g.canRedo).toBe(false);
+    g.redo();
+    expect(g.blockById.get(input)?.position).toEqual({ x: 30, y: 40 });
+  });
+
   it('finds the first Conv2D in data-flow order for the Filters panel', () => {
     const g = useGraphStore();
     const input = g.addBlock('Input', { x: 0, y: 0 });
@@ -136,6 +165,37 @@ describe('project store', () => {
     g.setParam('classifier_1', 'classes', 4);
     await project.autosave();
     expect(host.autosaveWrites).toBe(2);
+  });
+
+  it('retries a failed autosave and does not count it as written', async () => {
+    smallNet();
+    const project = useProjectStore();
+    const store = host.storeAutosave;
+    host.storeAutosave = async () => {
+      throw new Error('disk full');
+    };
+    await expect(project.autosave()).rejects.toThrow('disk full');
+    expect(project.autosaved).toBe(false);
+    host.storeAutosave = store;
+    await project.autosave();
+    expect(host.autosaveWrites).toBe(1);
+    expect(project.autosaved).toBe(true);
+  });
+
+  it('tells the user when the autosave cannot be read, and keeps it', async () => {
+    const broken = '{"format": "netwright-project", "version": 1, "graph": {';
+    setHost(createMemoryHost({ autosave: broken }));
+    expect(await useProjectStore().restore()).toBe(false);
+    expect(useUiStore().toasts.map((t) => t.text)).toEqual([expect.stringMatching(/^Your last autosave could not be read: .*not valid JSON/)]);
+
+    setActivePinia(createPinia());
+    const failing = createMemoryHost();
+    failing.loadAutosave = async () => {
+      throw new Error('permission denied');
+    };
+    setHost(failing);
+    expect(await useProjectStore().restore()).toBe(false); // resolves, so the app still becomes ready
+    expect(useUiStore().toasts[0]).toMatchObject({ kind: 'error', text: 'Your last autosave could not be read: permission denied' });
   });
 
   it('restores an autosave, and ignores a broken one', async () => {
@@ -173,8 +233,35 @@ describe('project store', () => {
     host.queueOpen(path);
     expect(await project.open()).toBe(true);
     expect(g.graph.blocks.map((b) => b.type)).toContain('Conv2D');
+    expect(g.canUndo).toBe(false);
+  });
+
+  it('opens a project with a fresh undo history, so Undo then Save cannot overwrite it with the old network', async () => {
+    const project = useProjectStore(); // before the edits, as in the app: they make it dirty
+    const { g } = smallNet();
+    const fileText = serializeProject({ graph: instantiate(templateById('lenet-5')!), trainConfig: DEFAULT_TRAIN_CONFIG });
+    host.files.set('lenet.netwright.json', new TextEncoder().encode(fileText));
+    host.queueOpen('lenet.netwright.json');
+    expect(await project.open()).toBe(true);
+    expect(host.confirmations).toHaveLength(1); // the small net was unsaved
+    expect(g.canUndo).toBe(false);
     g.undo();
-    expect(g.isEmpty).toBe(true);
+    expect(await project.save()).toBe(true);
+    expect(parseProject(host.readText('lenet.netwright.json')).graph).toEqual(parseProject(fileText).graph);
+
+    project.newProject();
+    expect(g.canUndo).toBe(false);
+  });
+
+  it('asks before opening over unsaved changes, and keeps them when the user declines', async () => {
+    const project = useProjectStore();
+    const { g } = smallNet();
+    const before = g.graph;
+    host.queueConfirm(false);
+    expect(await project.open()).toBe(false);
+    expect(host.confirmations).toEqual(['Discard the current network and open another project?']);
+    expect(host.openRequests).toHaveLength(0);
+    expect(g.graph).toBe(before);
   });
 
   it('reports an unreadable project file with the parser message', async () => {

@@ -130,4 +130,29 @@ describe('training store', () => {
     expect(t.status).toBe('error');
     expect(t.error?.message).toMatch(/unexpectedly/);
   });
+
+  it('keeps a failed run failed: later messages of that run are ignored', () => {
+    const { t, runId } = startRun();
+    t.handle({ type: 'status', runId, phase: 'training', message: 'Training' });
+    t.fail('A message from the training worker could not be read.');
+    t.handle(progress(runId, 500, 2.3, 0.1));
+    t.handle({ type: 'done', runId, stopped: false, testLoss: 0.4, testAccuracy: 0.88, seconds: 30 });
+    expect(t.status).toBe('error');
+    expect(t.result).toBeNull();
+    expect(t.trainLoss).toEqual([]);
+  });
+
+  it('refuses to start with invalid settings and says which one', () => {
+    const t = useTrainingStore();
+    t.setTransport({ post: (m) => sent.push(m) });
+    t.updateConfig({ epochs: 0 });
+    expect(t.start(TEMPLATES[1].graph)).toBeNull();
+    expect(sent).toEqual([]);
+    expect(t.status).toBe('error');
+    expect(t.error?.message).toMatch(/Epochs must be at least 1/);
+    expect(t.isRunning).toBe(false);
+    t.updateConfig({ epochs: 1 });
+    expect(t.start(TEMPLATES[1].graph)).not.toBeNull();
+    expect(t.error).toBeNull();
+  });
 });

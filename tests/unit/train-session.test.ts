@@ -85,4 +85,25 @@ describe('TrainingSession (the worker minus its globals)', () => {
     await run;
     expect(out2.at(-1)).toMatchObject({ type: 'done', runId: 'c', stopped: true });
   });
+
+  it('keeps serving runs after a post throws, and still reports the failed run', async () => {
+    const out: FromWorker[] = [];
+    let failures = 2; // the first status, then the error about it: run() itself rejects
+    const post = (m: FromWorker) => {
+      if (m.runId === 'x' && failures > 0) {
+        failures--;
+        throw new Error('could not be cloned');
+      }
+      out.push(m);
+    };
+    const s = new TrainingSession({
+      ...deps(post, tiny),
+      fetchFn: async () => ({ ok: false, status: 404, arrayBuffer: async () => new ArrayBuffer(0) }),
+    });
+    const dataset = { kind: 'mnist' as const, baseUrl: '/m/' };
+    await s.handle({ type: 'train', runId: 'x', graph, dataset, config: DEFAULT_TRAIN_CONFIG });
+    expect(out).toEqual([{ type: 'error', runId: 'x', message: expect.stringMatching(/could not be cloned/) }]);
+    await s.handle({ type: 'train', runId: 'y', graph, dataset, config: DEFAULT_TRAIN_CONFIG });
+    expect(out.at(-1)).toMatchObject({ type: 'error', runId: 'y' });
+  });
 });

@@ -2,7 +2,7 @@
 // into store actions. Vue Flow never holds a second copy of the graph.
 import { computed } from 'vue';
 import type { Connection, EdgeChange, Edge as FlowEdge, Node as FlowNode, NodeChange } from '@vue-flow/core';
-import type { Block, BlockInfo, Issue } from '../core/graph/types';
+import type { Block, BlockInfo, Issue, Position } from '../core/graph/types';
 import { useGraphStore } from '../stores/graph';
 import { useTrainingStore } from '../stores/training';
 import { useUiStore } from '../stores/ui';
@@ -54,10 +54,14 @@ export function useFlowModel() {
 
   function onNodesChange(changes: NodeChange[]): void {
     let selection: Set<string> | null = null;
+    const nudges: { id: string; position: Position }[] = [];
     for (const c of changes) {
       if (c.type === 'position' && c.position) {
+        const position = { x: Math.round(c.position.x), y: Math.round(c.position.y) };
         // Intermediate drag positions are not undo steps: the drag start made a checkpoint.
-        graph.moveBlock(c.id, { x: Math.round(c.position.x), y: Math.round(c.position.y) }, !c.dragging && !c.from);
+        if (c.dragging) graph.moveBlock(c.id, position, false);
+        // Anything else (arrow keys move the whole selection) is one undo step per change batch.
+        else nudges.push({ id: c.id, position });
       } else if (c.type === 'select') {
         selection ??= new Set(graph.selectedBlockIds);
         if (c.selected) selection.add(c.id);
@@ -65,6 +69,7 @@ export function useFlowModel() {
       }
       // 'remove' is not handled here: deletion goes through useShortcuts → deleteSelection (one undo step).
     }
+    if (nudges.length) graph.moveBlocks(nudges);
     if (selection) graph.select([...selection], graph.selectedEdgeIds);
   }
 

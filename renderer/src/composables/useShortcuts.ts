@@ -16,22 +16,30 @@ function isTyping(target: EventTarget | null): boolean {
   return ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.isContentEditable;
 }
 
-export function useShortcuts(h: ShortcutHandlers): void {
-  const onKey = (e: KeyboardEvent) => {
+/** The keydown handler; exported for tests. */
+export function shortcutHandler(h: ShortcutHandlers): (e: KeyboardEvent) => void {
+  const run = (e: KeyboardEvent, fn: () => void) => {
+    e.preventDefault();
+    fn();
+  };
+  return (e: KeyboardEvent) => {
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
-    if (mod && key === 's') return run(e, h.save);
-    if (mod && key === 'o') return run(e, h.open);
+    if (mod && (key === 's' || key === 'o')) {
+      // Blur first: a number field commits its value on change, which blur fires; else Ctrl+S saves the old value.
+      (document.activeElement as HTMLElement | null)?.blur();
+      return run(e, key === 's' ? h.save : h.open);
+    }
     if (isTyping(e.target)) return;
     if (e.key === 'Delete' || e.key === 'Backspace') return run(e, h.deleteSelection);
     if (mod && key === 'z') return run(e, e.shiftKey ? h.redo : h.undo);
     if (mod && key === 'y') return run(e, h.redo);
     if (e.key === 'Escape') h.escape();
   };
-  const run = (e: KeyboardEvent, fn: () => void) => {
-    e.preventDefault();
-    fn();
-  };
+}
+
+export function useShortcuts(h: ShortcutHandlers): void {
+  const onKey = shortcutHandler(h);
   onMounted(() => window.addEventListener('keydown', onKey));
   onBeforeUnmount(() => window.removeEventListener('keydown', onKey));
 }

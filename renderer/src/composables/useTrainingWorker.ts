@@ -26,7 +26,11 @@ export function useTrainingWorker(): void {
       kill();
       training.fail(`The training worker stopped unexpectedly${e.message ? `: ${e.message}` : '.'}`);
     };
-    w.onmessageerror = () => training.fail('A message from the training worker could not be read.');
+    w.onmessageerror = () => {
+      // The run's state is incomplete from here on: end it and start clean, as onerror does.
+      kill();
+      training.fail('A message from the training worker could not be read.');
+    };
     worker = w;
     return w;
   }

@@ -47,10 +47,9 @@ export const useGraphStore = defineStore('graph', () => {
   /** Replaces the graph, recording the old one for undo unless `record` is false. */
   function commit(next: Graph, record = true): void {
     if (next === graph.value) return;
-    if (record) {
-      past.value = [...past.value.slice(-HISTORY_LIMIT + 1), graph.value];
-      future.value = [];
-    }
+    if (record) past.value = [...past.value.slice(-HISTORY_LIMIT + 1), graph.value];
+    // Even an unrecorded change (a drag's later moves) branches off: a redo would silently drop it.
+    future.value = [];
     graph.value = next;
     revision.value++;
     pruneSelection();
@@ -110,6 +109,16 @@ export const useGraphStore = defineStore('graph', () => {
     commit(edit.moveBlock(graph.value, id, position), record);
   }
 
+  /** Moves several blocks as one undo step (the selection nudged with the arrow keys). */
+  function moveBlocks(moves: readonly { id: string; position: Position }[]): void {
+    let next = graph.value;
+    for (const { id, position } of moves) {
+      const b = blockById.value.get(id);
+      if (b && (b.position.x !== position.x || b.position.y !== position.y)) next = edit.moveBlock(next, id, position);
+    }
+    commit(next);
+  }
+
   function setParam(id: string, key: string, value: ParamValue): void {
     const b = blockById.value.get(id);
     if (!b || b.params[key] === value) return;
@@ -167,7 +176,7 @@ export const useGraphStore = defineStore('graph', () => {
   return {
     graph, selectedBlockIds, selectedEdgeIds, revision, loadCount,
     analysis, blockById, selectedBlock, graphIssues, isEmpty, canUndo, canRedo, firstConvId, issuesFor,
-    addBlock, connect, removeBlocks, removeEdges, deleteSelection, checkpoint, moveBlock, setParam, renameBlock,
+    addBlock, connect, removeBlocks, removeEdges, deleteSelection, checkpoint, moveBlock, moveBlocks, setParam, renameBlock,
     select, clearSelection, undo, redo, load,
   };
 });

@@ -9,6 +9,7 @@ import { DEFAULT_TRAIN_CONFIG } from '../core/train/protocol';
 import { useHost } from '../composables/useHost';
 import { useGraphStore } from './graph';
 import { useTrainingStore } from './training';
+import { useUiStore } from './ui';
 
 const FILTERS = [{ name: 'Netwright project', extensions: [PROJECT_EXTENSION.split('.').pop() as string] }];
 
@@ -21,9 +22,10 @@ export const useProjectStore = defineStore('project', () => {
   const path = ref<string | undefined>(undefined);
   /** The serialized text last written to a file; dirty = the current text differs. */
   const savedText = ref(serializeCurrent());
-  const lastAutosaved = ref<string | null>(null);
-  /** The text the host has confirmed writing (lastAutosaved is set before the write finishes). */
+  /** The text the host has confirmed writing; set only on success, so a failed write is retried. */
   const autosavedText = ref<string | null>(null);
+  /** The text being written now, so overlapping flushes do not write it twice. */
+  let autosaving: string | null = null;
 
   // Getters
   const currentText = computed(() => serializeCurrent());
@@ -35,33 +37,47 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   // Actions
-  /** Restores the autosaved project, if any. Returns true when something was restored. */
+  /** Restores the autosaved project, if any. Returns true when something was restored; never throws. */
   async function restore(): Promise<boolean> {
-    const text = await useHost().loadAutosave();
-    if (!text) return false;
     try {
+      const text = await useHost().loadAutosave();
+      if (!text) return false;
       const p = parseProject(text);
       graphStore.load(p.graph, false);
       training.setConfig(p.trainConfig);
-      lastAutosaved.value = text;
       autosavedText.value = text;
       return true;
-    } catch {
-      return false; // a broken autosave must not block the start screen
+    } catch (e) {
+      // A broken autosave must not block the start screen, but the user must know their work is not
+      // back. It is only overwritten once they edit (autosave follows edits), so it stays until then.
+      useUiStore().notify(`Your last autosave could not be read: ${e instanceof Error ? e.message : String(e)}`, 'error', 0);
+      return false;
     }
   }
 
   /** Writes the autosave now (the debounce lives in useAutosave). Skips unchanged text. */
   async function autosave(): Promise<void> {
     const text = currentText.value;
-    if (text === lastAutosaved.value) return;
-    lastAutosaved.value = text;
-    await useHost().storeAutosave(text);
-    autosavedText.value = text;
+    if (text === autosavedText.value || text === autosaving) return;
+    autosaving = text;
+    try {
+      await useHost().storeAutosave(text);
+      autosavedText.value = text;
+    } finally {
+      if (autosaving === text) autosaving = null;
+    }
   }
 
+  /** Asks before replacing a network that has unsaved changes; true when it may be replaced. */
+  async function confirmDiscard(question: string): Promise<boolean> {
+    if (graphStore.isEmpty || !dirty.value) return true;
+    return useHost().confirm(question);
+  }
+
+  // New, Open and restore start a fresh undo history: name, path and settings are not in it, so an
+  // undo would otherwise put the previous network under the opened file's name (and Save it there).
   function newProject(): void {
-    graphStore.load(emptyGraph());
+    graphStore.load(emptyGraph(), false);
     training.setConfig({ ...DEFAULT_TRAIN_CONFIG });
     name.value = 'Untitled';
     path.value = undefined;
@@ -80,10 +96,11 @@ export const useProjectStore = defineStore('project', () => {
 
   /** Opens a project file; throws the parser's user-readable error. False when cancelled. */
   async function open(): Promise<boolean> {
+    if (!(await confirmDiscard('Discard the current network and open another project?'))) return false;
     const file = await useHost().openFile({ title: 'Open project', filters: FILTERS });
     if (!file) return false;
     const p = parseProject(new TextDecoder().decode(file.data));
-    graphStore.load(p.graph);
+    graphStore.load(p.graph, false);
     training.setConfig(p.trainConfig);
     name.value = file.name.replace(/\.netwright\.json$|\.json$/i, '');
     path.value = file.path;
@@ -103,5 +120,5 @@ export const useProjectStore = defineStore('project', () => {
     return true;
   }
 
-  return { name, path, dirty, autosaved, currentText, restore, autosave, newProject, loadTemplate, open, save };
+  return { name, path, dirty, autosaved, currentText, restore, autosave, confirmDiscard, newProject, loadTemplate, open, save };
 });

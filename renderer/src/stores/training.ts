@@ -7,6 +7,7 @@ import {
   DEFAULT_TRAIN_CONFIG,
   type BackendAttempt, type BackendName, type FromWorker, type ToWorker, type TrainConfig, type TrainPhase,
 } from '../core/train/protocol';
+import { checkTrainConfig } from '../core/train/settings';
 import type { Graph } from '../core/graph/types';
 import { useHost } from '../composables/useHost';
 
@@ -91,11 +92,20 @@ export const useTrainingStore = defineStore('training', () => {
     filters.value = null;
   }
 
-  /** Starts a run on a snapshot of the graph. Returns the run id, or null when one is running. */
+  /** Starts a run on a snapshot of the graph. Returns the run id, or null when one is running or the settings are invalid. */
   function start(graph: Graph): string | null {
     if (isRunning.value) return null;
     if (!transport) throw new Error('The training worker is not connected.');
     resetRun();
+    const problem = checkTrainConfig(config.value);
+    if (problem) {
+      // Shown in the training panel like a failed run; nothing is sent to the worker.
+      runId.value = null;
+      status.value = 'error';
+      phaseMessage.value = '';
+      error.value = { message: problem };
+      return null;
+    }
     const id = `run_${Date.now().toString(36)}_${++runCounter}`;
     runId.value = id;
     status.value = 'starting';
@@ -127,7 +137,9 @@ export const useTrainingStore = defineStore('training', () => {
   function fail(message: string): void {
     if (!isRunning.value) return;
     status.value = 'error';
+    phase.value = null;
     error.value = { message };
+    runId.value = null; // the run is over: late messages from it (a 'done') must not revive it
   }
 
   /** Ends a run the worker no longer answers for (it was terminated). */

@@ -3,6 +3,7 @@
 import { isBlockType } from './catalog';
 import type { Block, Edge, Graph } from './types';
 import { BACKEND_CHAIN, DEFAULT_TRAIN_CONFIG, type BackendName, type TrainConfig } from '../train/protocol';
+import { checkTrainConfig } from '../train/settings';
 
 export const PROJECT_FORMAT = 'netwright-project';
 export const PROJECT_EXTENSION = 'netwright.json';
@@ -71,6 +72,9 @@ function parseTrainConfig(v: unknown): TrainConfig {
     if (!ok) throw new Error(`Training setting "backends" must list some of ${BACKEND_CHAIN.join(', ')}.`);
     out.backends = [...(v.backends as BackendName[])];
   }
+  // Types alone let through settings the form would refuse (epochs 0, optimizer "rmsprop", ...).
+  const problem = checkTrainConfig(out);
+  if (problem) throw new Error(problem);
   return out;
 }
 

@@ -43,8 +43,19 @@ export class TrainingSession {
     // Registered now, not when the queue reaches it, so an early 'stop' still finds it.
     const state = { runId: msg.runId, stop: false };
     this.current = state;
-    this.queue = this.queue.then(() => this.run(msg, state));
+    // run() reports its own errors; this catch is for a throwing post() (e.g. a failed send), which
+    // must not leave the queue rejected and every later run unstarted.
+    this.queue = this.queue.then(() => this.run(msg, state)).catch((e: unknown) => this.lost(msg.runId, e));
     return this.queue;
+  }
+
+  /** Tells the renderer a run ended in an error, if posting works at all. */
+  private lost(runId: string, e: unknown): void {
+    try {
+      this.deps.post({ type: 'error', runId, message: `Training stopped: ${e instanceof Error ? e.message : String(e)}` });
+    } catch {
+      // Nothing more can be sent; the queue still goes on.
+    }
   }
 
   private loadData(ref: DatasetRef, onProgress: (m: string) => void): Promise<TrainTestData> {

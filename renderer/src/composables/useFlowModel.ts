@@ -41,12 +41,15 @@ export function useFlowModel() {
 
   const edges = computed<FlowEdge[]>(() => {
     const selected = new Set(graph.selectedEdgeIds);
+    const x = new Map(graph.graph.blocks.map((b) => [b.id, b.position.x]));
     return graph.graph.edges.map((e) => ({
       id: e.id,
       source: e.source,
       target: e.target,
       sourceHandle: 'out',
       targetHandle: 'in',
+      // An edge that runs back to the left (a chain wrapped into rows) reads better with right angles.
+      ...((x.get(e.target) ?? 0) < (x.get(e.source) ?? 0) ? { type: 'smoothstep' } : {}),
       selected: selected.has(e.id),
       class: 'nw-edge',
     }));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { chooseBackend, NoBackendError, probeTraining, type BackendLoaders } from '@/core/train/backends';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { browserLoaders, chooseBackend, isSoftwareAdapter, NoBackendError, probeTraining, type BackendLoaders } from '@/core/train/backends';
 
 function convNet(): tf.LayersModel {
   const m = tf.sequential();
@@ -81,5 +81,22 @@ describe('backend selection', () => {
       }),
     ).rejects.toThrow('Dense needs a flat input');
     expect(probed).toEqual(['cpu']);
+  });
+});
+
+describe('software WebGPU in Auto mode', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('recognises software adapters', () => {
+    expect(isSoftwareAdapter({ isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ info: { vendor: 'google', architecture: 'swiftshader' } })).toBe(true);
+    expect(isSoftwareAdapter({ info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100' } })).toBe(false);
+  });
+
+  it('skips a software adapter only when asked (Auto), with a reason the user can act on', async () => {
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => ({ info: { vendor: 'google', architecture: 'swiftshader' } }) } });
+    await expect(browserLoaders('/wasm/', { skipSoftwareWebGpu: true }).webgpu!()).rejects.toThrow(/software adapter.*choose WebGPU to force it/);
+    vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => null } });
+    await expect(browserLoaders('/wasm/', { skipSoftwareWebGpu: true }).webgpu!()).rejects.toThrow('WebGPU has no adapter here');
   });
 });

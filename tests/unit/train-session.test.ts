@@ -42,7 +42,11 @@ const tiny = () => {
 describe('TrainingSession (the worker minus its globals)', () => {
   it('runs load → backend → compile → train and posts the protocol in order', async () => {
     const out: FromWorker[] = [];
-    const s = new TrainingSession(deps((m) => out.push(m), tiny));
+    const loaderOptions: unknown[] = [];
+    const s = new TrainingSession({
+      ...deps((m) => out.push(m), tiny),
+      loaders: (_url, options) => (loaderOptions.push(options), { cpu: async () => {} }),
+    });
     const before = tf.memory().numTensors;
     await s.handle({
       type: 'train',
@@ -62,6 +66,8 @@ describe('TrainingSession (the worker minus its globals)', () => {
     expect(phases).toContain('compiling');
     expect(out.every((m) => m.runId === 'a')).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
+    // An explicit backend list is honoured as is; only Auto skips software WebGPU.
+    expect(loaderOptions).toEqual([{ skipSoftwareWebGpu: false }]);
   });
 
   it('reports compile errors with their block id, and stops on request', async () => {

@@ -20,7 +20,7 @@ const session = new TrainingSession({
   compile,
   isCompileError: (e) => e instanceof CompileError,
   // In a built app the worker script sits in assets/, next to the wasm/ folder's parent.
-  loaders: (wasmBaseUrl) => browserLoaders(wasmBaseUrl ?? new URL('../wasm/', scope.location.href).href),
+  loaders: (wasmBaseUrl, options) => browserLoaders(wasmBaseUrl ?? new URL('../wasm/', scope.location.href).href, options),
 });
 
 scope.onmessage = (e) => {

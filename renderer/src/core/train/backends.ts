@@ -16,16 +16,43 @@ export const BUILTIN_LOADERS: BackendLoaders = {
   webgl: async () => {},
 };
 
+export interface LoaderOptions {
+  /** Auto mode: a software WebGPU adapter (SwiftShader) trains ~4× slower than software WebGL. */
+  skipSoftwareWebGpu?: boolean;
+}
+
+interface AdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { architecture?: string; vendor?: string; description?: string; isFallbackAdapter?: boolean };
+}
+interface GpuLike {
+  requestAdapter(): Promise<AdapterLike | null>;
+}
+
+/** True for CPU-emulated WebGPU adapters (Chromium's SwiftShader fallback). */
+export function isSoftwareAdapter(adapter: AdapterLike): boolean {
+  const info = adapter.info ?? {};
+  if (adapter.isFallbackAdapter || info.isFallbackAdapter) return true;
+  return /swiftshader|software|llvmpipe/i.test(`${info.architecture ?? ''} ${info.vendor ?? ''} ${info.description ?? ''}`);
+}
+
 /**
  * Loaders for browsers and workers. The extra backends are dynamic imports so Node (tests) never
  * evaluates them. `wasmBaseUrl` is where tfjs-backend-wasm*.wasm are served (ends with '/').
  */
-export function browserLoaders(wasmBaseUrl: string): BackendLoaders {
+export function browserLoaders(wasmBaseUrl: string, options: LoaderOptions = {}): BackendLoaders {
   return {
     ...BUILTIN_LOADERS,
     webgpu: async () => {
-      const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+      const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
       if (!nav?.gpu) throw new Error('WebGPU is not available here (navigator.gpu is missing)');
+      if (options.skipSoftwareWebGpu) {
+        const adapter = await nav.gpu.requestAdapter();
+        if (!adapter) throw new Error('WebGPU has no adapter here');
+        if (isSoftwareAdapter(adapter)) {
+          throw new Error('WebGPU runs on a software adapter (no GPU): skipped by Auto because WebGL is faster then; choose WebGPU to force it');
+        }
+      }
       await import('@tensorflow/tfjs-backend-webgpu');
     },
     wasm: async () => {

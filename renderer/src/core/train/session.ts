@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../graph/types';
 import { loadMnist, type FetchFn, type TrainTestData } from '../data/dataset';
-import { chooseBackend, probeTraining, type BackendLoaders } from './backends';
+import { chooseBackend, probeTraining, type BackendLoaders, type LoaderOptions } from './backends';
 import type { DatasetRef, FromWorker, ToWorker } from './protocol';
 import { train } from './trainer';
 
@@ -20,7 +20,7 @@ export interface SessionDeps {
   /** Recognises the compiler's CompileError (which carries blockId). */
   isCompileError: (e: unknown) => boolean;
   /** Backend loaders; the wasm one needs the message's wasmBaseUrl, hence a factory. */
-  loaders: (wasmBaseUrl: string | undefined) => BackendLoaders;
+  loaders: (wasmBaseUrl: string | undefined, options: LoaderOptions) => BackendLoaders;
   fetchFn?: FetchFn;
 }
 
@@ -85,7 +85,8 @@ export class TrainingSession {
 
       const choice = await chooseBackend({
         chain: config.backends,
-        loaders: this.deps.loaders(msg.wasmBaseUrl),
+        // No explicit choice (Auto): skip a software WebGPU adapter, WebGL is faster there.
+        loaders: this.deps.loaders(msg.wasmBaseUrl, { skipSoftwareWebGpu: config.backends === undefined }),
         probe: () => probeTraining(() => this.deps.compile(graph).model),
         isFatal: this.deps.isCompileError,
         onAttempt: (b) => post({ type: 'status', runId, phase: 'probing', message: `Trying the ${b} backend` }),

@@ -3,7 +3,7 @@
 //
 // Why a custom loop instead of model.fit: fit reads the loss back every batch (a GPU→CPU sync that
 // stalls the pipeline) and does not stop on NaN. Here loss/accuracy are summed on the device and
-// read with one `await data()` about every reportEveryMs.
+// read with one `await data()` about every reportEveryMs (a number of batches sized from throughput).
 import * as tf from '@tensorflow/tfjs';
 import {
   makeBatch,
@@ -32,7 +32,7 @@ export interface TrainOptions {
   runId?: string;
   /** Conv2D layer (= block id) whose kernel is sent as 'filters' messages. */
   filtersBlockId?: string;
-  /** How often loss/accuracy are read back and a 'progress' message sent. */
+  /** About how often loss/accuracy are read back and a 'progress' message sent (default 1000 ms). */
   reportEveryMs?: number;
   filtersEveryMs?: number;
   /** Batch size of validation/test evaluation. */
@@ -119,7 +119,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { model, dataset, config, onEvent, shouldStop } = opts;
   const runId = opts.runId ?? '';
   const now = opts.now ?? (() => performance.now());
-  const reportEvery = opts.reportEveryMs ?? 500;
+  const reportEvery = opts.reportEveryMs ?? 1000;
   const filtersEvery = opts.filtersEveryMs ?? 1000;
   const evalBatch = opts.evalBatchSize ?? 256;
   const ds = dataset.train;
@@ -169,7 +169,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       let window = tf.zeros([2]);
       let windowN = 0;
       let windowStart = now();
-      let lastLaunch = windowStart;
+      // Reads are launched every `readEvery` batches, sized from the measured throughput so one
+      // lands about every reportEveryMs. A time-based trigger would not do: on WebGL/WebGPU the
+      // loop only *queues* work, so it would queue seconds of batches per report (jerky curves,
+      // slow Stop). Waiting for the previous read keeps at most ~2 windows queued.
+      let readEvery = 1;
+      let sinceLaunch = 0;
       let epochLoss = 0;
       let epochCorrect = 0;
       let epochSeen = 0;
@@ -205,6 +210,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
             // The device finished this window between the previous resolution and this one.
             examplesPerSec: n / Math.max(1e-3, (t - windowStart) / 1000),
           });
+          const rate = n / Math.max(1e-3, (t - windowStart) / 1000);
+          readEvery = Math.min(10_000, Math.max(1, Math.round((rate * reportEvery) / 1000 / bs)));
           windowStart = t;
           if (t - lastFilters >= filtersEvery) await sendFilters();
         });
@@ -228,13 +235,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           window = next;
           windowN += e - s;
           seen += e - s;
-          if (now() - lastLaunch >= reportEvery) {
+          if (++sinceLaunch >= readEvery) {
             // At most one read in flight: waiting for the previous one bounds the queue.
             if (pending) await pending;
             pending = report();
             // Marks it handled (it is awaited later), so a NaN error is not an unhandled rejection.
             pending.catch(() => {});
-            lastLaunch = now();
+            sinceLaunch = 0;
           }
           await yielder.yield();
         }

@@ -254,6 +254,18 @@ describe('compile', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('seeds the initializers: the same seed gives the same weights, another seed others', () => {
+    const graph = structuredClone(TEMPLATES.find((t) => t.id === 'lenet-5')!.graph);
+    const weights = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+    const [a, b, c, d] = [compile(graph, { seed: 7 }), compile(graph, { seed: 7 }), compile(graph, { seed: 8 }), compile(graph)];
+    expect(weights(a.model)).toEqual(weights(b.model));
+    expect(weights(a.model)[0]).not.toEqual(weights(c.model)[0]);
+    // Each layer has its own seed: the first 25 values of LeNet's two 5×5 conv kernels differ.
+    expect(weights(a.model)[0].slice(0, 25)).not.toEqual(weights(a.model)[2].slice(0, 25));
+    expect(weights(d.model)[0]).not.toEqual(weights(a.model)[0]);
+    for (const x of [a, b, c, d]) x.model.dispose();
+  });
+
   it('does not leak tensors across compile and dispose', () => {
     const g = chain(['x', 'Input', IMG(6, 6, 1)], ['c', 'Conv2D', { filters: 2, kernelSize: 3 }], ['f', 'Flatten'], ['y', 'Classifier', { classes: 2 }]);
     withModel(g, () => {}); // warm up tfjs' one-off tensors

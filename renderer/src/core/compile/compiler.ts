@@ -42,9 +42,23 @@ type Padding = 'same' | 'valid';
 const num = (p: Params, key: string): number => Number(p[key]);
 const str = <T extends string>(p: Params, key: string): T => String(p[key]) as T;
 
+export interface CompileOptions {
+  /** Seeds the weight initializers, so a run can be repeated exactly; unseeded when undefined. */
+  seed?: number;
+}
+
+const INITIALIZERS = {
+  glorotUniform: tf.initializers.glorotUniform,
+  glorotNormal: tf.initializers.glorotNormal,
+  heUniform: tf.initializers.heUniform,
+  heNormal: tf.initializers.heNormal,
+} as const;
+
 /** The tfjs layer for one non-Input block, named after the block id. */
-function makeLayer(block: Block, p: Params): tf.layers.Layer {
+function makeLayer(block: Block, p: Params, seed: number | undefined): tf.layers.Layer {
   const name = block.id;
+  // Each layer gets its own seed, so two equal layers do not start with equal weights.
+  const init = (kind: Initializer) => (seed === undefined ? kind : INITIALIZERS[kind]({ seed }));
   switch (block.type) {
     case 'Conv2D':
       return tf.layers.conv2d({
@@ -54,7 +68,7 @@ function makeLayer(block: Block, p: Params): tf.layers.Layer {
         strides: num(p, 'stride'),
         padding: str<Padding>(p, 'padding'),
         activation: str<Activation>(p, 'activation'),
-        kernelInitializer: str<Initializer>(p, 'initializer'),
+        kernelInitializer: init(str<Initializer>(p, 'initializer')),
         useBias: Boolean(p.useBias),
       });
     case 'MaxPool2D':
@@ -77,7 +91,7 @@ function makeLayer(block: Block, p: Params): tf.layers.Layer {
         name,
         units: num(p, 'units'),
         activation: str<Activation>(p, 'activation'),
-        kernelInitializer: str<Initializer>(p, 'initializer'),
+        kernelInitializer: init(str<Initializer>(p, 'initializer')),
         useBias: Boolean(p.useBias),
       });
     case 'Flatten':
@@ -91,7 +105,7 @@ function makeLayer(block: Block, p: Params): tf.layers.Layer {
     case 'Concatenate':
       return tf.layers.concatenate({ name, axis: -1 });
     case 'Classifier':
-      return tf.layers.dense({ name, units: num(p, 'classes'), activation: 'softmax', kernelInitializer: 'glorotUniform' });
+      return tf.layers.dense({ name, units: num(p, 'classes'), activation: 'softmax', kernelInitializer: init('glorotUniform') });
     default:
       throw new CompileError(`Unknown block type "${String(block.type)}".`, block.id);
   }
@@ -113,7 +127,7 @@ function ancestors(target: string, inputsOf: Map<string, string[]>): Set<string>
 }
 
 /** Builds the (untrained, optimizer-less) model for a graph that analyze() accepts. */
-export function compile(graph: Graph): CompiledModel {
+export function compile(graph: Graph, options: CompileOptions = {}): CompiledModel {
   registerCustomLayers();
   const analysis = analyze(graph);
   if (!analysis.ok) {
@@ -146,7 +160,8 @@ export function compile(graph: Graph): CompiledModel {
         outputs.set(id, tf.input({ shape: inputShape, name: id }));
         continue;
       }
-      const layer = makeLayer(block, resolveParams(block));
+      const seed = options.seed === undefined ? undefined : options.seed * 1000 + created.length;
+      const layer = makeLayer(block, resolveParams(block), seed);
       created.push(layer);
       // Edge order is the input order (it matters for Concatenate).
       const sources = (inputsOf.get(id) ?? []).map((s) => outputs.get(s) as tf.SymbolicTensor);

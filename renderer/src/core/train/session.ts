@@ -16,7 +16,7 @@ export interface CompiledLike {
 
 export interface SessionDeps {
   post: (m: FromWorker) => void;
-  compile: (graph: Graph) => CompiledLike;
+  compile: (graph: Graph, options?: { seed?: number }) => CompiledLike;
   /** Recognises the compiler's CompileError (which carries blockId). */
   isCompileError: (e: unknown) => boolean;
   /** Backend loaders; the wasm one needs the message's wasmBaseUrl, hence a factory. */
@@ -95,7 +95,8 @@ export class TrainingSession {
       if (state.stop) return stoppedEarly();
 
       post({ type: 'status', runId, phase: 'compiling', message: 'Building the model' });
-      const compiled = this.deps.compile(graph);
+      // Seeded weights: the same project and settings give the same run.
+      const compiled = this.deps.compile(graph, { seed: config.seed });
       model = compiled.model;
       await train({
         model,

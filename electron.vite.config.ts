@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
-import { netwrightAssets } from './scripts/vite-assets.ts';
+import { netwrightAssets, PREBUNDLED_DEPS } from './scripts/vite-assets.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -31,6 +31,7 @@ export default defineConfig({
     plugins: [vue(), netwrightAssets()],
     resolve: { alias: { '@': resolve(root, 'renderer/src') } },
     worker: { format: 'es' },
+    optimizeDeps: { include: PREBUNDLED_DEPS },
     build: {
       outDir: resolve(root, 'out/renderer'),
       chunkSizeWarningLimit: 4000,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const __dirname = fileURLToPath(new URL('.', import.meta.url));
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
-import { netwrightAssets } from './scripts/vite-assets.ts';
+import { netwrightAssets, PREBUNDLED_DEPS } from './scripts/vite-assets.ts';
 
 export default defineConfig({
   root: resolve(__dirname, 'renderer'),
@@ -14,6 +14,7 @@ export default defineConfig({
   plugins: [vue(), netwrightAssets()],
   resolve: { alias: { '@': resolve(__dirname, 'renderer/src') } },
   worker: { format: 'es' },
+  optimizeDeps: { include: PREBUNDLED_DEPS },
   build: {
     outDir: resolve(__dirname, 'dist-web'),
     emptyOutDir: true,

@@ -69,3 +69,9 @@ export function netwrightAssets(): Plugin {
     },
   };
 }
+
+/**
+ * Dependencies the dev server must pre-bundle at start. The training worker imports tfjs lazily
+ * (on the first Train), and a dependency discovered that late makes Vite reload the page.
+ */
+export const PREBUNDLED_DEPS = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'];

@@ -48,7 +48,7 @@ async function buildPage(): Promise<void> {
 
 async function openPage(url: string) {
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
   });
   const page = await browser.newPage();

@@ -4,6 +4,7 @@
 // is subtly wrong. Here: zero-pad explicitly, take a 'valid' average (whose gradient is right,
 // every window being full), then rescale by a constant map of k*k / (cells inside).
 import * as tf from '@tensorflow/tfjs';
+import { windowOutput } from '../../graph/catalog';
 
 export type PoolPadding = 'valid' | 'same';
 
@@ -17,8 +18,7 @@ export function samePad(size: number, kernel: number, stride: number): [number, 
 
 /** Output length of a pooling window along one axis (null stays null: unknown size). */
 export function pooledSize(size: number | null, kernel: number, stride: number, padding: PoolPadding): number | null {
-  if (size === null) return null;
-  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
+  return size === null ? null : windowOutput(size, kernel, stride, padding);
 }
 
 /** For each output position of a 'same' pooling along one axis, how many window cells lie inside. */
@@ -93,32 +93,43 @@ export interface PoolLayerArgs extends BaseLayerArgs {
 }
 
 /**
- * AvgPool2D with a correct 'same' gradient. The compiler uses it for 'same' padding only; 'valid'
- * keeps the stock AveragePooling2D layer, whose gradient is right.
+ * What the custom pooling layers share: window, stride, padding, output shape and their config.
+ * Subclasses supply `call` (and their own className and registration).
  */
-export class SameAvgPool2D extends tf.layers.Layer {
-  static className = 'SameAvgPool2D';
+export abstract class PoolLayer extends tf.layers.Layer {
   readonly poolSize: number;
   readonly strides: number;
   readonly padding: PoolPadding;
 
-  constructor(args: PoolLayerArgs) {
+  constructor(args: PoolLayerArgs, defaultPadding: PoolPadding) {
     super(args);
     this.poolSize = args.poolSize;
     this.strides = args.strides ?? args.poolSize;
-    this.padding = asPadding(args.padding ?? 'same');
+    this.padding = asPadding(args.padding ?? defaultPadding);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     return poolOutputShape(singleShape(inputShape), this.poolSize, this.strides, this.padding);
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return avgPool2d(single(inputs) as tf.Tensor4D, this.poolSize, this.strides, this.padding);
-  }
-
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+  }
+}
+
+/**
+ * AvgPool2D with a correct 'same' gradient. The compiler uses it for 'same' padding only; 'valid'
+ * keeps the stock AveragePooling2D layer, whose gradient is right.
+ */
+export class SameAvgPool2D extends PoolLayer {
+  static className = 'SameAvgPool2D';
+
+  constructor(args: PoolLayerArgs) {
+    super(args, 'same');
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return avgPool2d(single(inputs) as tf.Tensor4D, this.poolSize, this.strides, this.padding);
   }
 }
 

@@ -2,30 +2,20 @@
 // max pooling (p → ∞). Built on avgPool2d so 'same' padding gets the corrected gradient and the
 // mean counts only the cells inside the input, as Keras average pooling does.
 import * as tf from '@tensorflow/tfjs';
-import { asPadding, avgPool2d, poolOutputShape, single, singleShape, type PoolLayerArgs, type PoolPadding } from './avgpool';
+import { avgPool2d, PoolLayer, single, type PoolLayerArgs } from './avgpool';
 
 export interface L2Pool2DArgs extends PoolLayerArgs {
   /** Added under the square root so its gradient stays finite where a window is all zeros. */
   epsilon?: number;
 }
 
-export class L2Pool2D extends tf.layers.Layer {
+export class L2Pool2D extends PoolLayer {
   static className = 'L2Pool2D';
-  readonly poolSize: number;
-  readonly strides: number;
-  readonly padding: PoolPadding;
   readonly epsilon: number;
 
   constructor(args: L2Pool2DArgs) {
-    super(args);
-    this.poolSize = args.poolSize;
-    this.strides = args.strides ?? args.poolSize;
-    this.padding = asPadding(args.padding ?? 'valid');
+    super(args, 'valid');
     this.epsilon = args.epsilon ?? 1e-6;
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return poolOutputShape(singleShape(inputShape), this.poolSize, this.strides, this.padding);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -37,13 +27,7 @@ export class L2Pool2D extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return {
-      ...super.getConfig(),
-      poolSize: this.poolSize,
-      strides: this.strides,
-      padding: this.padding,
-      epsilon: this.epsilon,
-    };
+    return { ...super.getConfig(), epsilon: this.epsilon };
   }
 }
 

@@ -1,42 +1,14 @@
-// The training worker protocol: a typed union of plain-data messages (structured-clone safe).
-// The renderer never touches tensors; the worker never touches the DOM or stores.
+// The worker protocol: the worker is a small job server that keeps trained models by run id and
+// serves jobs against them. Messages are a typed union of plain data (structured-clone safe),
+// handled exhaustively on both sides (see assertNever). The renderer never touches tensors; the
+// worker never touches the DOM or stores.
 import type { Graph } from '../graph/types';
+import type { BackendName, TrainConfig } from './config';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export { BACKEND_CHAIN, DEFAULT_TRAIN_CONFIG } from './config';
+export type { BackendName, OptimizerName, TrainConfig } from './config';
 
-export type OptimizerName = 'sgd' | 'momentum' | 'adam';
-
-export interface TrainConfig {
-  optimizer: OptimizerName;
-  learningRate: number;
-  /** Used by 'momentum' only. */
-  momentum: number;
-  batchSize: number;
-  epochs: number;
-  /** Fraction (0..0.5) of the training set held out for validation curves. */
-  validationSplit: number;
-  /** Train on at most this many examples per epoch (quick runs); undefined = all. */
-  maxExamples?: number;
-  /** Evaluate on at most this many test examples; undefined = the whole test set. */
-  maxTestExamples?: number;
-  /** Backends to try, in order; undefined = BACKEND_CHAIN. */
-  backends?: BackendName[];
-  /** Seed for shuffling and crops, so runs are repeatable. */
-  seed: number;
-}
-
-export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  optimizer: 'adam',
-  learningRate: 0.001,
-  momentum: 0.9,
-  batchSize: 32,
-  epochs: 1,
-  validationSplit: 0.1,
-  seed: 1,
-};
-
-/** Where the worker gets its data. More kinds (image folders, CSV, .npy) come later. */
+/** Where the worker gets its data. More kinds (image folders, CSV, .npy) come with the datasets issue. */
 export type DatasetRef = { kind: 'mnist'; baseUrl: string };
 
 export type TrainPhase = 'loading-data' | 'compiling' | 'probing' | 'training' | 'evaluating';
@@ -46,22 +18,119 @@ export interface BackendAttempt {
   ok: boolean;
   /** Why the backend was skipped (not available, missing kernel, ...). */
   reason?: string;
+  /** Measured training throughput of a few real steps, when Auto timed it. */
+  examplesPerSec?: number;
 }
 
+/** [examples seen, value] — the x axis of every curve is training progress in examples. */
+export type CurvePoint = [number, number];
+
+export interface RunCurves {
+  trainLoss: CurvePoint[];
+  trainAcc: CurvePoint[];
+  valLoss: CurvePoint[];
+  valAcc: CurvePoint[];
+  /** The learning rate in force, one point per epoch start. */
+  learningRate: CurvePoint[];
+}
+
+export const emptyCurves = (): RunCurves => ({ trainLoss: [], trainAcc: [], valLoss: [], valAcc: [], learningRate: [] });
+
+/** Named float32 tensors packed into one buffer (little-endian, in `specs` order). */
+export interface WeightsBlob {
+  specs: { name: string; shape: number[] }[];
+  data: ArrayBuffer;
+}
+
+/** Learning-rate schedule and early-stopping bookkeeping carried across epochs (and checkpoints). */
+export interface ScheduleState {
+  learningRate: number;
+  bestValLoss: number;
+  /** Epochs since the validation loss last improved (plateau and early stopping). */
+  badEpochs: number;
+  bestEpoch: number;
+}
+
+/**
+ * Everything needed to continue a run exactly where an epoch ended: written at every epoch end,
+ * kept by the renderer (IndexedDB or a file), sent back in a 'train' message after a crash or reload.
+ */
+export interface Checkpoint {
+  runId: string;
+  /** Epochs completed; training continues with epoch + 1. */
+  epoch: number;
+  examplesSeen: number;
+  weights: WeightsBlob;
+  /** tf.Optimizer#getWeights(), in order (iteration count first). */
+  optimizer: WeightsBlob;
+  schedule: ScheduleState;
+  /** Weights of the best validation epoch, for early stopping's restore. */
+  bestWeights?: WeightsBlob;
+  /** Training seconds so far (a resumed run's duration adds to it). */
+  seconds: number;
+  curves: RunCurves;
+  savedAt: number;
+}
+
+// ------------------------------------------------------------------ renderer → worker
+
 export type ToWorker =
+  /** Start a run (or continue one from `from`, a checkpoint of the same run). */
   | {
       type: 'train';
       runId: string;
       graph: Graph;
       config: TrainConfig;
       dataset: DatasetRef;
+      from?: Checkpoint;
       /**
        * Absolute URL of the folder holding tfjs-backend-wasm*.wasm (ends with '/'). Optional: the
        * worker falls back to `../wasm/` next to its own script, which is right for built apps only.
        */
       wasmBaseUrl?: string;
     }
-  | { type: 'stop'; runId: string };
+  /** End a run's training now (the test pass is skipped); its model stays for evaluation. */
+  | { type: 'stop'; runId: string }
+  /** Stop at the next batch, keeping model, optimizer and position in the worker for 'resume'. */
+  | { type: 'pause'; runId: string }
+  | { type: 'resume'; runId: string }
+  /** Rebuild a finished run's model in the worker from stored weights (after a reload). */
+  | { type: 'load'; jobId: string; runId: string; graph: Graph; config: TrainConfig; dataset: DatasetRef; weights: WeightsBlob; wasmBaseUrl?: string }
+  /** Test-set evaluation of a run: the whole test set, or a seeded random sample of `sample` images. */
+  | { type: 'evaluate'; jobId: string; runId: string; sample?: number; seed?: number }
+  /** Class probabilities for `count` inputs laid out as the model's input shape (float32, already scaled). */
+  | { type: 'predict'; jobId: string; runId: string; inputs: Float32Array; count: number }
+  /** Raw test (or train) images by index, for galleries. */
+  | { type: 'samples'; jobId: string; runId: string; split: 'train' | 'test'; indices: number[] }
+  /** The run's current weights (for saving a trained project). */
+  | { type: 'weights'; jobId: string; runId: string }
+  | { type: 'cancel'; jobId: string }
+  /** Forget a run's model (frees its tensors). */
+  | { type: 'dispose'; runId: string };
+
+// ------------------------------------------------------------------ worker → renderer
+
+export interface EvaluationResult {
+  loss: number;
+  accuracy: number;
+  count: number;
+  classes: number;
+  /** Test-set indices evaluated, in order. */
+  indices: Uint32Array;
+  labels: Uint8Array;
+  predicted: Uint8Array;
+  /** The predicted class's probability. */
+  confidence: Float32Array;
+  /** confusion[trueClass][predictedClass] = count. */
+  confusion: number[][];
+}
+
+export type JobResult =
+  | { kind: 'load' }
+  | { kind: 'evaluate'; evaluation: EvaluationResult }
+  | { kind: 'predict'; probabilities: Float32Array; classes: number }
+  | { kind: 'samples'; images: Uint8Array; height: number; width: number; channels: number; labels: Uint8Array }
+  | { kind: 'weights'; weights: WeightsBlob };
 
 export type FromWorker =
   | { type: 'status'; runId: string; phase: TrainPhase; message: string }
@@ -82,10 +151,13 @@ export type FromWorker =
       type: 'epoch';
       runId: string;
       epoch: number;
+      examplesSeen: number;
       loss: number;
       accuracy: number;
       valLoss: number;
       valAccuracy: number;
+      /** The rate used during this epoch. */
+      learningRate: number;
     }
   | {
       type: 'filters';
@@ -96,6 +168,10 @@ export type FromWorker =
       shape: [number, number, number, number];
       data: Float32Array;
     }
+  | { type: 'checkpoint'; runId: string; checkpoint: Checkpoint }
+  | { type: 'paused'; runId: string; epoch: number; examplesSeen: number }
+  /** Something the user should know that does not end the run (restored best weights, backend fell back…). */
+  | { type: 'notice'; runId: string; message: string }
   | {
       type: 'done';
       runId: string;
@@ -103,5 +179,37 @@ export type FromWorker =
       testLoss: number;
       testAccuracy: number;
       seconds: number;
+      examplesSeen: number;
+      /** Set when early stopping ended the run and restored the weights of this epoch. */
+      restoredEpoch?: number;
     }
-  | { type: 'error'; runId: string; message: string; blockId?: string };
+  | { type: 'error'; runId: string; message: string; blockId?: string }
+  | { type: 'job-progress'; jobId: string; fraction: number; message: string }
+  | { type: 'job-result'; jobId: string; result: JobResult }
+  | { type: 'job-error'; jobId: string; message: string; cancelled?: boolean };
+
+/** A compile-time check that a switch over a union handled every member. */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(x)}`);
+}
+
+/** Buffers a message can hand over instead of copying. */
+export function transferables(m: FromWorker): ArrayBuffer[] {
+  switch (m.type) {
+    case 'filters':
+      return [m.data.buffer as ArrayBuffer];
+    case 'job-result':
+      switch (m.result.kind) {
+        case 'predict':
+          return [m.result.probabilities.buffer as ArrayBuffer];
+        case 'samples':
+          return [m.result.images.buffer as ArrayBuffer];
+        case 'weights':
+          return [m.result.weights.data];
+        default:
+          return [];
+      }
+    default:
+      return [];
+  }
+}

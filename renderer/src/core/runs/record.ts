@@ -1,0 +1,45 @@
+// A run record: everything that produced a trained model and everything it produced. Plain data,
+// kept by the runs store (IndexedDB in the app), written into trained project files by the CLI
+// and the app, and shown in the run history.
+import type { Graph } from '../graph/types';
+import type { BackendName, TrainConfig } from '../train/config';
+import type { RunCurves, WeightsBlob } from '../train/protocol';
+
+/** The dataset a run used, without environment details such as URLs. */
+export type DatasetDescriptor = { kind: 'mnist' };
+
+export type RunState = 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'interrupted';
+
+export interface RunMetrics {
+  testAccuracy: number;
+  testLoss: number;
+  /** Training seconds (paused time excluded). */
+  seconds: number;
+  examplesSeen: number;
+  examplesPerSecond: number;
+  /** Trainable and non-trainable weights of the model that reaches the output. */
+  params: number;
+  /** Multiply-adds of one forward pass of one example. */
+  multiplyAdds: number;
+  /** Set when early stopping restored the weights of this epoch. */
+  restoredEpoch?: number;
+}
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  /** The exact network and settings that produced the run (snapshots, never live references). */
+  graph: Graph;
+  config: TrainConfig;
+  dataset: DatasetDescriptor;
+  state: RunState;
+  backend?: BackendName;
+  curves: RunCurves;
+  /** Epochs completed. */
+  epoch: number;
+  metrics?: RunMetrics;
+  error?: string;
+  /** Final (or last paused) weights; absent while a run has produced none. */
+  weights?: WeightsBlob;
+}

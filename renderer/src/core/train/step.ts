@@ -1,19 +1,6 @@
 // The pieces of one training step shared by the trainer and the backend probe.
 import * as tf from '@tensorflow/tfjs';
-import type { TrainConfig } from './protocol';
-
-export function makeOptimizer(config: Pick<TrainConfig, 'optimizer' | 'learningRate' | 'momentum'>): tf.Optimizer {
-  switch (config.optimizer) {
-    case 'sgd':
-      return tf.train.sgd(config.learningRate);
-    case 'momentum':
-      return tf.train.momentum(config.learningRate, config.momentum);
-    case 'adam':
-      return tf.train.adam(config.learningRate);
-    default:
-      throw new Error(`unknown optimizer '${String(config.optimizer)}'`);
-  }
-}
+export { makeOptimizer } from './optimizers';
 
 /** Whether the model's last layer already applies softmax (the Classifier block does). */
 export function outputsProbabilities(model: tf.LayersModel): boolean {

@@ -1,0 +1,1 @@
+export { loadWasmBackend, nodeLoaders, useNodeBackend, wasmDistDir, wasmThreads } from './backends';

@@ -1,9 +1,9 @@
-// The dedicated module worker that trains models off the UI thread. Deliberately thin: it wires
-// the worker globals (postMessage, onmessage, its own URL) to core/train's TrainingSession.
+// The dedicated module worker that trains and serves models off the UI thread. Deliberately thin:
+// it wires the worker globals (postMessage, onmessage, its own URL) to core/jobs' JobServer.
 import { compile, CompileError } from '../core/compile/compiler';
+import { JobServer } from '../core/jobs/server';
 import { browserLoaders } from '../core/train/backends';
-import type { FromWorker, ToWorker } from '../core/train/protocol';
-import { TrainingSession } from '../core/train/session';
+import { transferables, type FromWorker, type ToWorker } from '../core/train/protocol';
 
 const scope = self as unknown as {
   postMessage(m: FromWorker, transfer?: Transferable[]): void;
@@ -11,12 +11,9 @@ const scope = self as unknown as {
   location: { href: string };
 };
 
-const session = new TrainingSession({
-  post: (m) => {
-    // Filter kernels are fresh copies: hand their buffer over instead of cloning it.
-    if (m.type === 'filters') scope.postMessage(m, [m.data.buffer]);
-    else scope.postMessage(m);
-  },
+const server = new JobServer({
+  // Fresh buffers (filters, predictions, samples, weights) are handed over instead of copied.
+  post: (m) => scope.postMessage(m, transferables(m)),
   compile,
   isCompileError: (e) => e instanceof CompileError,
   // In a built app the worker script sits in assets/, next to the wasm/ folder's parent.
@@ -24,5 +21,5 @@ const session = new TrainingSession({
 });
 
 scope.onmessage = (e) => {
-  void session.handle(e.data);
+  void server.handle(e.data);
 };

@@ -60,6 +60,8 @@ export interface Checkpoint {
   /** Epochs completed; training continues with epoch + 1. */
   epoch: number;
   examplesSeen: number;
+  /** Optimizer steps taken (Dropout masks are seeded from the step). */
+  steps: number;
   weights: WeightsBlob;
   /** tf.Optimizer#getWeights(), in order (iteration count first). */
   optimizer: WeightsBlob;

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPTIMIZERS, type OptimizerName } from '../../renderer/src/core/train/config';
-import { getLearningRate, makeOptimizer, optimizerWeights, restoreOptimizerWeights, setLearningRate } from '../../renderer/src/core/train/optimizers';
+import { getLearningRate, makeOptimizer, type NamedTensor, optimizerWeights, restoreOptimizerWeights, setLearningRate } from '../../renderer/src/core/train/optimizers';
 import { makeOptimizer as makeOptimizerFromStep } from '../../renderer/src/core/train/step';
 
 beforeAll(async () => {
@@ -42,7 +42,7 @@ function copyInto(target: tf.Variable[], source: tf.Variable[]): void {
  * is tfjs's own getWeights(), whose entries after the iteration scalar are the optimizer's state.
  */
 async function snapshot(
-  get: () => Promise<tf.NamedTensor[]>,
+  get: () => Promise<NamedTensor[]>,
   live = false,
 ): Promise<{ name: string; shape: number[]; dtype: tf.DataType; data: Float32Array | Int32Array }[]> {
   const weights = await get();
@@ -52,7 +52,7 @@ async function snapshot(
   return out;
 }
 
-function restoreTensors(snap: Awaited<ReturnType<typeof snapshot>>): tf.NamedTensor[] {
+function restoreTensors(snap: Awaited<ReturnType<typeof snapshot>>): NamedTensor[] {
   return snap.map((s) => ({ name: s.name, tensor: tf.tensor(s.data, s.shape, s.dtype) }));
 }
 

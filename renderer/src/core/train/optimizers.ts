@@ -67,6 +67,12 @@ export function setLearningRate(opt: tf.Optimizer, lr: number): void {
   }
 }
 
+/** One entry of an optimizer's state, as tf.Optimizer#getWeights() lists them (tfjs does not export the type). */
+export interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
+
 /** Extra entries optimizerWeights() appends for Adam, after tfjs's own list. */
 const ADAM_EXTRAS = ['adam/accBeta1', 'adam/accBeta2'] as const;
 
@@ -86,9 +92,9 @@ interface AdamInternals {
  * Note: tfjs's own getWeights() returns the optimizer's live state variables (only the iteration
  * scalar is new); disposing them breaks the optimizer. This copies them.
  */
-export async function optimizerWeights(opt: tf.Optimizer): Promise<tf.NamedTensor[]> {
+export async function optimizerWeights(opt: tf.Optimizer): Promise<NamedTensor[]> {
   const live = await opt.getWeights();
-  const out: tf.NamedTensor[] = live.map((w, i) => (i === 0 ? w : { name: w.name, tensor: tf.clone(w.tensor) }));
+  const out: NamedTensor[] = live.map((w, i) => (i === 0 ? w : { name: w.name, tensor: tf.clone(w.tensor) }));
   if (opt.getClassName() === 'Adam') {
     const adam = opt as unknown as AdamInternals;
     out.push({ name: ADAM_EXTRAS[0], tensor: tf.clone(adam.accBeta1) }, { name: ADAM_EXTRAS[1], tensor: tf.clone(adam.accBeta2) });
@@ -101,7 +107,7 @@ export async function optimizerWeights(opt: tf.Optimizer): Promise<tf.NamedTenso
  * the same kind, built for the same variables in the same order. Any state the optimizer had is
  * freed. The caller still owns `weights` and may dispose them afterwards.
  */
-export async function restoreOptimizerWeights(opt: tf.Optimizer, weights: tf.NamedTensor[]): Promise<void> {
+export async function restoreOptimizerWeights(opt: tf.Optimizer, weights: NamedTensor[]): Promise<void> {
   const extras = new Map(weights.filter((w) => (ADAM_EXTRAS as readonly string[]).includes(w.name)).map((w) => [w.name, w.tensor]));
   const plain = weights.filter((w) => !extras.has(w.name));
   const old = await opt.getWeights();

@@ -1,5 +1,8 @@
 // The pieces of one training step shared by the trainer and the backend probe.
 import * as tf from '@tensorflow/tfjs';
+import type { ClipMode } from './config';
+import { addWeightDecay, clipGradients } from './gradients';
+
 export { makeOptimizer } from './optimizers';
 
 /** Whether the model's last layer already applies softmax (the Classifier block does). */
@@ -33,8 +36,35 @@ export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
 }
 
 /**
- * One optimizer step on (xs, ys) in training mode (Dropout on, BatchNorm updates its statistics).
- * Returns the batch's mean loss and correct count; the caller disposes them.
+ * After a gradient computation threw (in the forward pass, or a missing gradient kernel in the
+ * backward pass), tfjs 4.22 leaves its tape behind with every tensor it saved for the backward
+ * pass kept; the next tape replaces it without freeing them (about one tensor per op of the
+ * model, each step that fails). Free them here. Only touches a tape no gradient computation is
+ * still recording into.
+ */
+function dropFailedTape(): void {
+  const state = (tf.engine() as unknown as { state: { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null } }).state;
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) if (node.saved) tf.dispose(node.saved);
+  state.activeTape = null;
+}
+
+/** Per-step gradient transforms; all off by default. */
+export interface StepOptions {
+  /** Gradient clipping mode; 'none' or undefined = off. */
+  clip?: ClipMode;
+  /** The global-norm threshold ('norm') or the element bound ('value'). */
+  clipValue?: number;
+  /** L2 weight decay on kernels (see gradients.ts' decaysWeight); 0 or undefined = off. */
+  weightDecay?: number;
+}
+
+/**
+ * One optimizer step on (xs, ys) in training mode (Dropout on, BatchNorm updates its statistics):
+ * gradients of the batch's mean loss for `vars`, then weight decay (added to the kernels'
+ * gradients), then clipping (of the decayed gradients), then the optimizer's update.
+ * Returns the batch's mean loss (without the decay penalty) and correct count; the caller disposes
+ * them. On an error nothing is left allocated.
  */
 export function trainStep(
   model: tf.LayersModel,
@@ -43,18 +73,42 @@ export function trainStep(
   ys: tf.Tensor,
   probabilities: boolean,
   vars: tf.Variable[],
+  opts: StepOptions = {},
 ): { loss: tf.Scalar; correct: tf.Scalar } {
-  let correct: tf.Scalar | null = null;
-  const loss = optimizer.minimize(
-    () => {
+  let correct: tf.Scalar | undefined;
+  let loss: tf.Scalar | undefined;
+  let grads: tf.NamedTensorMap | undefined;
+  let used: tf.NamedTensorMap | undefined;
+  try {
+    const r = optimizer.computeGradients(() => {
       const out = model.apply(xs, { training: true }) as tf.Tensor;
-      const r = lossAndCorrect(out, ys, probabilities);
-      // Kept so it survives minimize's internal tidy; the caller disposes it.
-      correct = tf.keep(r.correct);
-      return r.loss;
-    },
-    true,
-    vars,
-  ) as tf.Scalar;
-  return { loss, correct: correct as unknown as tf.Scalar };
+      const lc = lossAndCorrect(out, ys, probabilities);
+      // Kept so it survives computeGradients' internal tidy.
+      correct = tf.keep(lc.correct);
+      return lc.loss;
+    }, vars);
+    loss = r.value;
+    grads = r.grads;
+    const g = grads;
+    const decay = opts.weightDecay ?? 0;
+    const clip = opts.clip ?? 'none';
+    used = tf.tidy(() => {
+      let t = g;
+      if (decay !== 0) t = addWeightDecay(t, vars, decay);
+      if (clip !== 'none') t = clipGradients(t, clip, opts.clipValue ?? Number.NaN);
+      return t;
+    });
+    const u = used;
+    // The array form in vars order, as minimize() does: optimizer state is kept per index.
+    optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: u[v.name] })));
+    return { loss, correct: correct as unknown as tf.Scalar };
+  } catch (err) {
+    if (!grads) dropFailedTape();
+    tf.dispose([loss, correct].filter((t): t is tf.Scalar => t !== undefined));
+    throw err;
+  } finally {
+    // Transformed and raw gradients may share tensors; disposing twice is harmless.
+    if (used) tf.dispose(used);
+    if (grads) tf.dispose(grads);
+  }
 }

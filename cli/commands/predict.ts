@@ -1,0 +1,67 @@
+// netwright predict <trained project> <image or folder>...: class probabilities for each image,
+// prepared by core/data/image-input as the app prepares drawn or dropped images, computed by the
+// job server's load + predict jobs.
+import { imageToModelInput, ImageInputError } from '../../renderer/src/core/data/image-input';
+import { analyze } from '../../renderer/src/core/graph/analyze';
+import { parse, stringFlag } from '../args';
+import { backendChain, checkGraph, checkWritable, readProjectFile, trainedRun, writeReport } from '../common';
+import { newId } from '../engine';
+import { decodeImage, listImages } from '../images';
+import { CliError, type Io } from '../io';
+import { loadRun } from './shared';
+
+const FLAGS = { report: { type: 'string' }, backend: { type: 'string' }, 'mnist-style': { type: 'boolean' } } as const;
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse('predict', argv, FLAGS);
+  if (positionals.length < 2) throw new CliError('predict: needs a trained project file and at least one image or folder (see netwright predict --help)');
+  const [path, ...targets] = positionals;
+  const backends = backendChain('predict', stringFlag('predict', 'backend', values.backend));
+  const reportPath = checkWritable('predict', 'report', stringFlag('predict', 'report', values.report), io);
+  const project = await readProjectFile('predict', path, io);
+  const record = trainedRun('predict', project, path);
+  checkGraph('predict', record.graph, `the network of run "${record.name}"`);
+  const files = listImages('predict', targets, io.cwd);
+
+  const input = record.graph.blocks.find((b) => b.type === 'Input');
+  const shape = input ? analyze(record.graph).blocks[input.id]?.shape : undefined;
+  if (!shape) throw new CliError(`predict: the network of run "${record.name}" has no usable Input block`);
+  const size = shape.reduce((a, d) => a * d, 1);
+  const inputs = new Float32Array(files.length * size);
+  for (let i = 0; i < files.length; i++) {
+    const img = await decodeImage('predict', files[i], io.cwd);
+    try {
+      inputs.set(imageToModelInput(img, shape, { mnistStyle: values['mnist-style'] === true }), i * size);
+    } catch (e) {
+      if (e instanceof ImageInputError) throw new CliError(`predict: ${files[i]}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  const now = io.now ?? (() => performance.now());
+  const t0 = now();
+  const { engine, runId } = await loadRun('predict', record, backends, path, io);
+  const result = await engine.job({ type: 'predict', jobId: newId('predict'), runId, inputs, count: files.length }).catch((e: Error) => {
+    throw new CliError(`predict: ${e.message}`, 1);
+  });
+  const k = result.classes;
+  const predictions = files.map((file, i) => {
+    const probabilities = Array.from(result.probabilities.subarray(i * k, (i + 1) * k));
+    let best = 0;
+    for (let c = 1; c < k; c++) if (probabilities[c] > probabilities[best]) best = c;
+    return { file, probabilities, class: best };
+  });
+  for (const p of predictions) io.stderr.write(`${p.file}: ${p.class} (${(p.probabilities[p.class] * 100).toFixed(1)}%)\n`);
+  await writeReport('predict', {
+    command: 'predict',
+    project: path,
+    runId: record.id,
+    runName: record.name,
+    classes: k,
+    backend: engine.backend?.name ?? null,
+    seconds: (now() - t0) / 1000,
+    mnistStyle: values['mnist-style'] === true,
+    predictions,
+  }, reportPath, io);
+  return 0;
+}

@@ -1,0 +1,211 @@
+// netwright train <project file | template id>: trains on MNIST through the job server, writes the
+// trained project (network, settings, the run with curves and weights) and a JSON report.
+import { writeFile } from 'node:fs/promises';
+import { serializeProject, type Project } from '../../renderer/src/core/graph/project';
+import type { RunRecord } from '../../renderer/src/core/runs/record';
+import type { TrainConfig } from '../../renderer/src/core/train/config';
+import { emptyCurves, type FromWorker, type RunCurves } from '../../renderer/src/core/train/protocol';
+import { checkTrainConfig } from '../../renderer/src/core/train/settings';
+import { intFlag, numberFlag, parse, stringFlag } from '../args';
+import { backendChain, checkGraph, checkWritable, readSource, writeReport } from '../common';
+import { Engine, newId, RunFailed } from '../engine';
+import { CliError, EXIT, type Io } from '../io';
+import { mnistRef } from '../mnist';
+import { ProgressReporter } from '../progress';
+import { networkSize } from '../stats';
+import { checkMnistInput } from './shared';
+
+const FLAGS = {
+  epochs: { type: 'string' },
+  limit: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  backend: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  report: { type: 'string' },
+} as const;
+
+/** The source's settings with the flags applied, range-checked like the settings form. */
+export function trainConfigFrom(base: TrainConfig, values: Record<string, string | boolean | undefined>): TrainConfig {
+  const c = 'train';
+  const config: TrainConfig = { ...base, backends: backendChain(c, stringFlag(c, 'backend', values.backend)) };
+  const epochs = intFlag(c, 'epochs', values.epochs);
+  const limit = intFlag(c, 'limit', values.limit);
+  const batch = intFlag(c, 'batch', values.batch);
+  const lr = numberFlag(c, 'lr', values.lr);
+  const seed = intFlag(c, 'seed', values.seed);
+  if (epochs !== undefined) config.epochs = epochs;
+  if (limit !== undefined) config.maxExamples = limit;
+  if (batch !== undefined) config.batchSize = batch;
+  if (lr !== undefined) config.learningRate = lr;
+  if (seed !== undefined) config.seed = seed;
+  const problem = checkTrainConfig(config);
+  if (problem) throw new CliError(`train: ${problem.replace(/^Training settings?:?\s*/, '')}`);
+  return config;
+}
+
+interface EpochRow {
+  epoch: number;
+  examplesSeen: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  learningRate: number;
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse('train', argv, FLAGS);
+  if (positionals.length !== 1) {
+    throw new CliError(`train: needs exactly one project file or template id, got ${positionals.length} (see netwright train --help)`);
+  }
+  const source = await readSource('train', positionals[0], io);
+  const config = trainConfigFrom(source.project.trainConfig, values);
+  checkGraph('train', source.project.graph);
+  const outPath = checkWritable('train', 'out', stringFlag('train', 'out', values.out), io);
+  const reportPath = checkWritable('train', 'report', stringFlag('train', 'report', values.report), io);
+  const dataset = mnistRef(io.env);
+  const graph = source.project.graph;
+  const now = io.now ?? (() => performance.now());
+  const t0 = now();
+
+  const progress = new ProgressReporter(io.stderr, now);
+  progress.line(`Training ${source.name}: ${config.epochs} epoch(s) of ${config.maxExamples ? `at most ${config.maxExamples.toLocaleString('en-US')}` : 'all'} examples, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, seed ${config.seed}`);
+  const engine = await Engine.create();
+  await checkMnistInput('train', graph);
+
+  const runId = newId('run');
+  const curves: RunCurves = emptyCurves();
+  const epochs: EpochRow[] = [];
+  // Throughput of training steps alone: examples over the time the progress windows took.
+  let lastSeen = 0;
+  let stepSeconds = 0;
+  let epochStart = 0;
+  let stopping = false;
+  const unlisten = io.onInterrupt?.(() => {
+    if (stopping) return;
+    stopping = true;
+    progress.line('Stopping: saving what was trained so far (Ctrl-C again to quit at once)');
+    engine.stop(runId);
+  });
+
+  const onEvent = (m: FromWorker) => {
+    switch (m.type) {
+      case 'status':
+        // File-by-file loading and backend probing are noise here; the backend line says the outcome.
+        if (m.phase === 'evaluating' || (m.phase === 'loading-data' && !m.message.startsWith('Loaded'))) progress.line(m.message);
+        break;
+      case 'backend': {
+        const skipped = m.attempts.filter((a) => !a.ok && a.reason !== 'not supported in this environment');
+        progress.line(`Backend: ${m.backend}${skipped.map((a) => ` (skipped ${a.backend}: ${a.reason})`).join('')}`);
+        break;
+      }
+      case 'notice':
+        progress.line(m.message);
+        break;
+      case 'progress': {
+        const delta = m.examplesSeen - lastSeen;
+        if (delta > 0 && m.examplesPerSec > 0) stepSeconds += delta / m.examplesPerSec;
+        lastSeen = m.examplesSeen;
+        curves.trainLoss.push([m.examplesSeen, m.loss]);
+        curves.trainAcc.push([m.examplesSeen, m.accuracy]);
+        progress.progress({ epoch: m.epoch, epochs: config.epochs, examplesSeen: m.examplesSeen, totalExamples: m.totalExamples, examplesPerSec: m.examplesPerSec, loss: m.loss });
+        break;
+      }
+      case 'epoch': {
+        curves.learningRate.push([epochStart, m.learningRate]);
+        epochStart = m.examplesSeen;
+        if (Number.isFinite(m.valLoss)) curves.valLoss.push([m.examplesSeen, m.valLoss]);
+        if (Number.isFinite(m.valAccuracy)) curves.valAcc.push([m.examplesSeen, m.valAccuracy]);
+        const { type: _t, runId: _r, ...row } = m;
+        epochs.push(row);
+        const val = Number.isFinite(m.valAccuracy) ? `, validation accuracy ${(m.valAccuracy * 100).toFixed(2)}% (loss ${m.valLoss.toFixed(4)})` : '';
+        progress.line(`Epoch ${m.epoch}/${config.epochs}: loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(2)}%${val}`);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  let done;
+  try {
+    done = await engine.train({ type: 'train', runId, graph, config, dataset }, onEvent);
+  } catch (e) {
+    progress.clear();
+    if (e instanceof RunFailed) throw new CliError(`train: ${e.message}`, e.blockId ? EXIT.usage : EXIT.failed);
+    throw e;
+  } finally {
+    unlisten?.();
+  }
+  progress.clear();
+  const backend = engine.backend?.name;
+  const examplesSeen = done.examplesSeen;
+  const examplesPerSecond = stepSeconds > 0 ? lastSeen / stepSeconds : done.seconds > 0 ? examplesSeen / done.seconds : 0;
+  const size = networkSize(graph);
+
+  const runRecord: RunRecord = {
+    id: runId,
+    name: `${source.name} · ${epochs.length} epoch${epochs.length === 1 ? '' : 's'} (CLI)`,
+    createdAt: Date.now(),
+    graph: structuredClone(graph),
+    config: structuredClone(config),
+    dataset: { kind: 'mnist' },
+    state: done.stopped ? 'stopped' : 'done',
+    curves,
+    epoch: epochs.length,
+    metrics: {
+      testAccuracy: done.testAccuracy,
+      testLoss: done.testLoss,
+      seconds: done.seconds,
+      examplesSeen,
+      examplesPerSecond,
+      params: size.params,
+      multiplyAdds: size.multiplyAdds,
+      ...(done.restoredEpoch ? { restoredEpoch: done.restoredEpoch } : {}),
+    },
+  };
+  if (backend) runRecord.backend = backend;
+
+  if (outPath) {
+    if (examplesSeen > 0) {
+      const { weights } = await engine.job({ type: 'weights', jobId: newId('weights'), runId });
+      runRecord.weights = weights;
+    }
+    const project: Project = { graph, trainConfig: config, runs: [...(source.project.runs ?? []), runRecord] };
+    try {
+      await writeFile(outPath, serializeProject(project));
+    } catch (e) {
+      throw new CliError(`train: cannot write ${outPath}: ${(e as Error).message}`, EXIT.failed);
+    }
+  }
+
+  const report = {
+    command: 'train',
+    source: source.name,
+    out: outPath ?? null,
+    runId,
+    stopped: done.stopped,
+    testAccuracy: done.testAccuracy,
+    testLoss: done.testLoss,
+    trainExamples: examplesSeen,
+    examplesPerSecond,
+    backend: backend ?? null,
+    seconds: done.seconds,
+    totalSeconds: (now() - t0) / 1000,
+    params: size.params,
+    multiplyAdds: size.multiplyAdds,
+    ...(done.restoredEpoch ? { restoredEpoch: done.restoredEpoch } : {}),
+    config,
+    epochs,
+    curves,
+  };
+  const pct = Number.isFinite(done.testAccuracy) ? `test accuracy ${(done.testAccuracy * 100).toFixed(2)}% (loss ${done.testLoss.toFixed(4)})` : 'stopped before the test pass';
+  progress.line(
+    `Done: ${pct}; ${examplesSeen.toLocaleString('en-US')} examples on ${backend ?? '?'} in ${done.seconds.toFixed(1)} s (${Math.round(examplesPerSecond).toLocaleString('en-US')} ex/s).` +
+      (outPath ? ` Saved ${outPath}.` : ' Not saved (use --out FILE).'),
+  );
+  await writeReport('train', report, reportPath, io);
+  return done.stopped && stopping ? EXIT.interrupted : EXIT.ok;
+}

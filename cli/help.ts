@@ -1,0 +1,65 @@
+// Help texts. Kept free of imports so `netwright --help` answers without loading TensorFlow.js.
+
+export const TEMPLATE_IDS = ['logistic-regression', 'convnetjs-mnist', 'lenet-5', 'small-alexnet-lcn'] as const;
+
+export const MAIN_HELP = `netwright — train, evaluate and run Netwright convnets without a screen
+
+Usage:
+  netwright train <project file | template id> [options]   train on MNIST, save the trained project
+  netwright eval <trained project> [--report FILE]          test loss, accuracy and confusion matrix
+  netwright predict <trained project> <image|folder>...     class probabilities for PNG/JPEG images
+  netwright <command> --help                                options of a command
+
+Templates: ${TEMPLATE_IDS.join(', ')}
+Reports are JSON: written to --report FILE, or to stdout when --report is not given.
+Progress and messages go to stderr. Exit codes: 0 done, 1 the run failed, 2 bad arguments,
+an invalid network or a broken file, 130 interrupted.
+`;
+
+export const TRAIN_HELP = `Usage: netwright train <project file | template id> [options]
+
+Trains the network of a project file (.netwright.json, its settings as the base) or of a template
+(default settings) on MNIST, with the same training core as the app, then tests it on the MNIST
+test set.
+
+Options:
+  --epochs N       passes over the training examples
+  --limit N        train on at most N examples per epoch (quick runs)
+  --batch N        batch size
+  --lr X           learning rate
+  --backend NAME   auto (default), wasm or cpu
+  --seed N         seed for weights, shuffling and dropout (same seed, same run)
+  --out FILE       write the trained project (network, settings, run with curves and weights)
+  --report FILE    write the JSON report (testAccuracy, testLoss, trainExamples,
+                   examplesPerSecond, backend, seconds, epochs, curves, ...) instead of stdout
+  -h, --help       this help
+
+Ctrl-C stops training early; the project and report are still written (test metrics null).
+Templates: ${TEMPLATE_IDS.join(', ')}
+`;
+
+export const EVAL_HELP = `Usage: netwright eval <trained project> [--report FILE] [--backend NAME]
+
+Evaluates the project's latest trained run on the whole MNIST test set: testAccuracy, testLoss,
+testExamples, per-class precision and recall, and the confusion matrix (confusion[true][predicted]).
+
+Options:
+  --report FILE    write the JSON report instead of printing it to stdout
+  --backend NAME   auto (default), wasm or cpu
+  -h, --help       this help
+`;
+
+export const PREDICT_HELP = `Usage: netwright predict <trained project> <image file or folder>... [options]
+
+Class probabilities for each PNG or JPEG image (a folder: its .png/.jpg/.jpeg files, sorted), with
+the preprocessing of training: grey or RGB to the model's channels, resized to its input size,
+scaled to [0, 1]. MNIST digits are white on black; use --mnist-style for photos or drawings of
+dark digits on light paper.
+
+Options:
+  --report FILE    write the JSON report ({predictions: [{file, probabilities, class}]}) instead of stdout
+  --mnist-style    prepare images like MNIST: invert dark-on-light, crop to the ink, fit 20×20,
+                   centre by mass in 28×28
+  --backend NAME   auto (default), wasm or cpu
+  -h, --help       this help
+`;

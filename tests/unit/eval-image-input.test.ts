@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleBatch, type ImageDataset } from '@/core/data/dataset';
 import { decodeIdx } from '@/core/data/idx';
-import { ImageInputError, imageToModelInput, inputToPixels, resampleArea, type RgbaImage } from '@/core/data/image-input';
+import { ImageInputError, imageToModelInput, inputToPixels, pixelsToRgba, resampleArea, type RgbaImage } from '@/core/data/image-input';
 
 /** An opaque grey image from a function of (x, y) → 0..255. */
 function grey(width: number, height: number, f: (x: number, y: number) => number): RgbaImage {
@@ -192,5 +192,14 @@ describe('imageToModelInput, MNIST style', () => {
 describe('inputToPixels', () => {
   it('maps [0, 1] back to bytes, clamped', () => {
     expect(Array.from(inputToPixels(Float32Array.of(0, 0.5, 1, 2, -1)))).toEqual([0, 128, 255, 255, 0]);
+  });
+});
+
+describe('pixelsToRgba', () => {
+  it('spreads grey into RGB, keeps RGB, and makes pixels opaque', () => {
+    expect(Array.from(pixelsToRgba(Uint8Array.of(0, 200), 1, 2, 1))).toEqual([0, 0, 0, 255, 200, 200, 200, 255]);
+    expect(Array.from(pixelsToRgba(Uint8Array.of(1, 2, 3), 1, 1, 3))).toEqual([1, 2, 3, 255]);
+    expect(Array.from(pixelsToRgba(Uint8Array.of(1, 2, 3, 4), 1, 1, 4))).toEqual([1, 2, 3, 4]);
+    expect(() => pixelsToRgba(Uint8Array.of(1, 2), 2, 2, 1)).toThrow(/need 4 bytes/);
   });
 });

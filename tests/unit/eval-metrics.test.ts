@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellExamples, macroAverages, misclassified, perClassMetrics } from '@/core/eval/metrics';
+import { cellExamples, macroAverages, misclassified, mistakeCaption, perClassMetrics } from '@/core/eval/metrics';
 import type { EvaluationResult } from '@/core/train/protocol';
 
 /** A hand-made evaluation: 8 examples, 3 classes. */
@@ -120,5 +120,12 @@ describe('misclassified', () => {
     ]);
     expect(misclassified(e, 1).map((m) => m.index)).toEqual([16]);
     expect(misclassified(e, 0)).toEqual([]);
+  });
+});
+
+describe('mistakeCaption', () => {
+  it('names true and predicted class and the confidence', () => {
+    expect(mistakeCaption({ label: 3, predicted: 5, confidence: 0.974 })).toBe('true 3 · predicted 5 · 97%');
+    expect(mistakeCaption({ label: 0, predicted: 1, confidence: 0.5 }, ['cat', 'dog'])).toBe('true cat · predicted dog · 50%');
   });
 });

@@ -253,3 +253,21 @@ export function inputToPixels(input: Float32Array): Uint8Array {
   for (let i = 0; i < input.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, input[i])) * 255);
   return out;
 }
+
+/** Dataset pixels (uint8, h×w×c with c = 1 grey, 3 RGB or 4 RGBA) → opaque RGBA for ImageData. */
+export function pixelsToRgba(pixels: Uint8Array, height: number, width: number, channels: number): Uint8ClampedArray {
+  const n = height * width;
+  if (pixels.length !== n * channels) throw new ImageInputError(`${height}×${width}×${channels} pixels need ${n * channels} bytes, got ${pixels.length}`);
+  const out = new Uint8ClampedArray(n * 4);
+  for (let i = 0; i < n; i++) {
+    const p = i * channels;
+    const r = pixels[p];
+    const g = channels >= 3 ? pixels[p + 1] : r;
+    const b = channels >= 3 ? pixels[p + 2] : r;
+    out[i * 4] = r;
+    out[i * 4 + 1] = g;
+    out[i * 4 + 2] = b;
+    out[i * 4 + 3] = channels === 4 ? pixels[p + 3] : 255;
+  }
+  return out;
+}

@@ -101,3 +101,13 @@ export function misclassified(evaluation: EvaluationResult, limit = Infinity): M
   wrong.sort((a, b) => b.confidence - a.confidence || a.index - b.index);
   return Number.isFinite(limit) ? wrong.slice(0, Math.max(0, limit)) : wrong;
 }
+
+/** A class's display name: its entry in `classNames`, else its number. */
+export function className(k: number, classNames?: readonly string[]): string {
+  return classNames?.[k] ?? String(k);
+}
+
+/** "true 3 · predicted 5 · 97%": the caption of a misclassified example's tile. */
+export function mistakeCaption(m: Pick<Mistake, 'label' | 'predicted' | 'confidence'>, classNames?: readonly string[]): string {
+  return `true ${className(m.label, classNames)} · predicted ${className(m.predicted, classNames)} · ${Math.round(m.confidence * 100)}%`;
+}

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeDifference,
+  describeSettings,
+  diffConfigs,
+  escapeHtml,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  runColor,
+  toRunRow,
+  tradeoffPoints,
+  type RunRow,
+} from '../../renderer/src/components/runRows';
+import { DEFAULT_TRAIN_CONFIG } from '../../renderer/src/core/train/config';
+import { emptyCurves } from '../../renderer/src/core/train/protocol';
+import { emptyGraph } from '../../renderer/src/core/graph/edit';
+import type { RunRecord } from '../../renderer/src/core/runs/record';
+
+describe('formatCount', () => {
+  it('shows about three significant digits with k/M/G', () => {
+    expect(formatCount(7_850)).toBe('7.9k');
+    expect(formatCount(61_706)).toBe('61.7k');
+    expect(formatCount(857_738)).toBe('858k');
+    expect(formatCount(1.2e6)).toBe('1.2M');
+    expect(formatCount(1_000)).toBe('1k');
+    expect(formatCount(3.4e9)).toBe('3.4G');
+  });
+
+  it('keeps small counts whole and handles the unit boundaries', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(999)).toBe('999');
+    expect(formatCount(999.6)).toBe('1k');
+    expect(formatCount(99_960)).toBe('100k');
+    expect(formatCount(999_960)).toBe('1M');
+    expect(formatCount(-7_850)).toBe('-7.9k');
+    expect(formatCount(Number.NaN)).toBe('—');
+  });
+});
+
+describe('formatDuration and formatPercent', () => {
+  it('formats seconds, minutes and hours', () => {
+    expect(formatDuration(0.42)).toBe('0.4 s');
+    expect(formatDuration(9.9)).toBe('9.9 s');
+    expect(formatDuration(42.4)).toBe('42 s');
+    expect(formatDuration(59.6)).toBe('1m 00s');
+    expect(formatDuration(185)).toBe('3m 05s');
+    expect(formatDuration(3_725)).toBe('1h 02m');
+    expect(formatDuration(undefined)).toBe('—');
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('—');
+  });
+
+  it('formats accuracy with two decimals', () => {
+    expect(formatPercent(0.98123)).toBe('98.12%');
+    expect(formatPercent(undefined)).toBe('—');
+  });
+});
+
+describe('runColor', () => {
+  it('gives distinct valid colours, stable per index', () => {
+    const colours = Array.from({ length: 24 }, (_, i) => runColor(i));
+    for (const c of colours) expect(c).toMatch(/^#[0-9a-f]{6}$/);
+    expect(new Set(colours).size).toBe(colours.length);
+    expect(runColor(3)).toBe(colours[3]);
+    expect(runColor(15)).toBe(colours[15]);
+  });
+
+  it('keeps colours light enough for the dark theme', () => {
+    for (let i = 0; i < 24; i++) {
+      const hex = runColor(i);
+      const [r, g, b] = [1, 3, 5].map((o) => parseInt(hex.slice(o, o + 2), 16) / 255);
+      // Relative luminance well above the panel surface (#171c24, about 0.011).
+      expect(0.2126 * r + 0.7152 * g + 0.0722 * b).toBeGreaterThan(0.25);
+    }
+  });
+});
+
+describe('describeSettings', () => {
+  it('summarises the defaults in one short line', () => {
+    expect(describeSettings(DEFAULT_TRAIN_CONFIG)).toBe('adam 0.001 · batch 32 · 1 ep');
+  });
+
+  it('adds the tricks that are on', () => {
+    const line = describeSettings({
+      ...DEFAULT_TRAIN_CONFIG,
+      optimizer: 'sgd',
+      learningRate: 0.01,
+      epochs: 5,
+      schedule: 'cosine',
+      weightDecay: 0.0005,
+      clip: 'norm',
+      clipValue: 15,
+      earlyStopping: true,
+      maxExamples: 6000,
+    });
+    expect(line).toBe('sgd 0.01 · batch 32 · 5 ep · cosine · wd 0.0005 · clip norm 15 · early stop · ≤6k ex');
+  });
+
+  it('prints learning rates without float noise', () => {
+    expect(describeSettings({ optimizer: 'adam', learningRate: 0.1 * 0.003, batchSize: 8, epochs: 2 })).toBe('adam 0.0003 · batch 8 · 2 ep');
+  });
+});
+
+describe('diffConfigs', () => {
+  it('lists the settings that differ, in definition order', () => {
+    const a = { ...DEFAULT_TRAIN_CONFIG };
+    const b = { ...DEFAULT_TRAIN_CONFIG, learningRate: 0.01, optimizer: 'sgd' as const, backends: ['wasm' as const] };
+    const d = diffConfigs(a, b);
+    expect(d.map((x) => x.key)).toEqual(['optimizer', 'learningRate', 'backends']);
+    expect(d[1]).toEqual({ key: 'learningRate', a: 0.001, b: 0.01 });
+    expect(d.map(describeDifference)).toEqual(['optimizer adam → sgd', 'learningRate 0.001 → 0.01', 'backends — → wasm']);
+  });
+
+  it('finds no difference between equal settings, or a partial one and its defaults', () => {
+    expect(diffConfigs(DEFAULT_TRAIN_CONFIG, { ...DEFAULT_TRAIN_CONFIG })).toEqual([]);
+    expect(diffConfigs({ learningRate: 0.001 }, DEFAULT_TRAIN_CONFIG)).toEqual([]);
+    expect(diffConfigs({ backends: ['webgl', 'cpu'] }, { backends: ['webgl', 'cpu'] })).toEqual([]);
+    expect(diffConfigs({ backends: ['webgl', 'cpu'] }, { backends: ['cpu', 'webgl'] }).map((x) => x.key)).toEqual(['backends']);
+  });
+});
+
+const record = (over: Partial<RunRecord> = {}): RunRecord => ({
+  id: 'r1',
+  name: 'ConvNetJS · relu',
+  createdAt: 1_700_000_000_000,
+  graph: emptyGraph(),
+  config: { ...DEFAULT_TRAIN_CONFIG, epochs: 3 },
+  dataset: { kind: 'mnist' },
+  state: 'done',
+  curves: emptyCurves(),
+  epoch: 3,
+  metrics: { testAccuracy: 0.981, testLoss: 0.06, seconds: 42, examplesSeen: 180_000, examplesPerSecond: 4_300, params: 61_706, multiplyAdds: 857_738 },
+  ...over,
+});
+
+describe('toRunRow and tradeoffPoints', () => {
+  it('builds a row from a record', () => {
+    const row = toRunRow(record(), { colorIndex: 2, stale: true, resumable: false });
+    expect(row).toMatchObject({
+      id: 'r1',
+      state: 'done',
+      epoch: 3,
+      epochs: 3,
+      testAccuracy: 0.981,
+      params: 61_706,
+      multiplyAdds: 857_738,
+      optimizer: 'adam',
+      learningRate: 0.001,
+      seconds: 42,
+      color: runColor(2),
+      stale: true,
+      resumable: false,
+      settings: 'adam 0.001 · batch 32 · 3 ep',
+    });
+  });
+
+  it('takes the counts from the caller while a run has no metrics', () => {
+    const row = toRunRow(record({ state: 'running', metrics: undefined, epoch: 1 }), { colorIndex: 0, stale: false, resumable: false, params: 7_850, multiplyAdds: 7_840 });
+    expect(row.testAccuracy).toBeUndefined();
+    expect(row.params).toBe(7_850);
+    expect(row.multiplyAdds).toBe(7_840);
+  });
+
+  it('plots only runs with a test accuracy and a size', () => {
+    const base = toRunRow(record(), { colorIndex: 0, stale: false, resumable: false });
+    const rows: RunRow[] = [
+      base,
+      { ...base, id: 'r2', testAccuracy: undefined, state: 'running' },
+      { ...base, id: 'r3', params: 0 },
+      { ...base, id: 'r4', testAccuracy: Number.NaN },
+      { ...base, id: 'r5', name: 'small', testAccuracy: 0.92, params: 7_850, multiplyAdds: 7_840, color: runColor(1) },
+    ];
+    expect(tradeoffPoints(rows)).toEqual([
+      { id: 'r1', name: 'ConvNetJS · relu', color: runColor(0), testAccuracy: 0.981, params: 61_706, multiplyAdds: 857_738 },
+      { id: 'r5', name: 'small', color: runColor(1), testAccuracy: 0.92, params: 7_850, multiplyAdds: 7_840 },
+    ]);
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes markup in run names', () => {
+    expect(escapeHtml(`<img src=x onerror="a('b')">&`)).toBe('&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;');
+  });
+});

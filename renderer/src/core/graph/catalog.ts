@@ -4,7 +4,7 @@
 import type { Block, BlockDef, BlockType, ParamSpec, Params, Shape, ShapeResult } from './types';
 
 const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'linear'] as const;
-const INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal'] as const;
+const INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'normal', 'zeros'] as const;
 const PADDINGS = ['same', 'valid'] as const;
 
 const int = (key: string, label: string, def: number, min: number, max: number, help: string): ParamSpec => ({
@@ -21,7 +21,17 @@ const bool = (key: string, label: string, def: boolean, help: string): ParamSpec
 const activation = (def: string) =>
   choice('activation', 'Activation', ACTIVATIONS, def, 'Non-linearity applied to the output: relu = max(0, x); linear = none.');
 const initializer = (def: string) =>
-  choice('initializer', 'Initializer', INITIALIZERS, def, 'How weights start. He suits ReLU, Glorot suits tanh/sigmoid.');
+  choice('initializer', 'Initializer', INITIALIZERS, def,
+    'How weights start. He suits ReLU, Glorot suits tanh/sigmoid (both scale to the layer size); normal uses the std you pick; zeros makes every unit identical, so they never learn different features.');
+const initStd = float('initStd', 'Initial std', 0.05, 0.0001, 10, 0.01, 'Standard deviation of the normal initializer: too small and signals fade layer by layer, too large and they explode.');
+
+/**
+ * Parameters shown only for some values of the others (the rest are always shown). The compiler
+ * reads them only in the same case.
+ */
+const SHOWN_WHEN: Record<string, (p: Params) => boolean> = {
+  initStd: (p) => p.initializer === 'normal',
+};
 const useBias = bool('useBias', 'Use bias', true, 'Add a learned bias per output channel.');
 
 const poolParams = (padDefault: string): ParamSpec[] => [
@@ -104,6 +114,7 @@ const DEFS: BlockDef[] = [
       choice('padding', 'Padding', PADDINGS, 'same', "'same' pads so the output keeps ceil(size / stride); 'valid' does not pad."),
       activation('relu'),
       initializer('heUniform'),
+      initStd,
       useBias,
     ],
     shape: (p, inputs) =>
@@ -155,6 +166,7 @@ const DEFS: BlockDef[] = [
       int('units', 'Units', 128, 1, 65536, 'Number of outputs.'),
       activation('relu'),
       initializer('glorotUniform'),
+      initStd,
       useBias,
     ],
     shape: (p, inputs) => needsVector('Dense', inputs) ?? { shape: [num(p, 'units')] },
@@ -244,6 +256,11 @@ export function resolveParams(block: Pick<Block, 'type' | 'params'>): Params {
   const out: Params = {};
   for (const spec of def.params) out[spec.key] = block.params[spec.key] ?? spec.default;
   return out;
+}
+
+/** The block's parameters that apply with these values (e.g. the std only for the normal initializer), in catalog order. */
+export function visibleParams(def: Pick<BlockDef, 'params'>, params: Params): ParamSpec[] {
+  return def.params.filter((spec) => SHOWN_WHEN[spec.key]?.(params) ?? true);
 }
 
 /** Error text for a parameter value that is out of its spec, or undefined when it is fine. */

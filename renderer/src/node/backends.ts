@@ -2,7 +2,6 @@
 // backend from the installed package's dist folder (a file path: Emscripten reads it with fs in
 // Node), with SIMD; Node gets one XNNPACK thread (tfjs disables wasm threads under Node).
 import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendLoaders } from '../core/train/backends';
 import { registerTrainingKernels } from '../core/train/kernels';
@@ -11,7 +10,8 @@ const require = createRequire(import.meta.url);
 
 /** The folder holding tfjs-backend-wasm*.wasm, with a trailing separator. */
 export function wasmDistDir(): string {
-  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep;
+  const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  return pkg.replace(/package\.json$/, 'dist/');
 }
 
 let wasmLoad: Promise<void> | null = null;

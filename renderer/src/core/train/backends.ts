@@ -4,17 +4,53 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendAttempt, BackendName } from './protocol';
 import { BACKEND_CHAIN } from './protocol';
+import { registerTrainingKernels } from './kernels';
 import { makeOptimizer, outputsProbabilities, trainableVariables, trainStep } from './step';
 
 /** Makes a backend registrable (imports its package, sets paths). Throws when it cannot exist here. */
 export type BackendLoader = () => Promise<void>;
 export type BackendLoaders = Partial<Record<BackendName, BackendLoader>>;
 
-/** cpu and webgl ship inside @tensorflow/tfjs: nothing to load. */
+/** cpu and webgl ship inside @tensorflow/tfjs: nothing to load (cpu gets our faster gradient kernels). */
 export const BUILTIN_LOADERS: BackendLoaders = {
-  cpu: async () => {},
+  cpu: async () => {
+    registerTrainingKernels('cpu');
+  },
   webgl: async () => {},
 };
+
+/**
+ * XNNPACK threads the wasm backend computes with (1 without cross-origin isolation and in Node),
+ * or undefined before it has initialised. Read from the backend itself, so it works wherever
+ * the backend was loaded (browser loader, node loader).
+ */
+export function wasmThreadCount(): number | undefined {
+  // The engine's registry, not tf.findBackend: that would start initialising wasm.
+  const registry = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+  const b = registry.wasm as { wasm?: { tfjs?: { getThreadsCount?: () => number } } } | undefined;
+  try {
+    return b?.wasm?.tfjs?.getThreadsCount?.();
+  } catch {
+    return undefined;
+  }
+}
+
+/** 'wasm (2 threads)', 'webgl', ...: the backend as the badge should name it. */
+export function describeBackend(backend: BackendName): string {
+  const threads = backend === 'wasm' ? wasmThreadCount() : undefined;
+  return threads ? `${backend} (${threads} thread${threads === 1 ? '' : 's'})` : backend;
+}
+
+/**
+ * wasm threads need SharedArrayBuffer, i.e. a cross-origin isolated page and worker (COOP
+ * same-origin + COEP require-corp on both responses) and `blob:` in the CSP's script-src and
+ * worker-src. Without isolation the threaded build must not even be tried: tfjs then starts
+ * blob: workers that a strict CSP blocks, and setBackend('wasm') hangs.
+ */
+function threadsPossible(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+  return g.crossOriginIsolated === true && typeof g.SharedArrayBuffer === 'function';
+}
 
 export interface LoaderOptions {
   /** Auto mode: a software WebGPU adapter (SwiftShader) trains ~4× slower than software WebGL. */
@@ -57,7 +93,15 @@ export function browserLoaders(wasmBaseUrl: string, options: LoaderOptions = {})
     },
     wasm: async () => {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      if (threadsPossible()) {
+        const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+        // tfjs caps this at 8 (and at cores/2 when left unset, which is 1 on a 2-core machine).
+        wasm.setThreadsCount(Math.max(1, Math.min(8, cores)));
+      } else {
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      }
       wasm.setWasmPaths(wasmBaseUrl);
+      registerTrainingKernels('wasm');
     },
   };
 }
@@ -108,9 +152,60 @@ function describe(e: unknown): string {
   return msg.length > 300 ? `${msg.slice(0, 300)}…` : msg;
 }
 
+/** Times a few real training steps of the current backend: examples per second. */
+export type Measure = (backend: BackendName) => Promise<number>;
+
+export interface MeasureOptions {
+  /** Batch size of the timed steps (the run's own batch size is the honest choice). */
+  batch?: number;
+  /** Untimed steps first: shader compilation, XNNPACK operator setup, optimizer slots. */
+  warmupSteps?: number;
+  /** Timed steps at most, and seconds at most (the slower bound wins; at least one step). */
+  steps?: number;
+  maxSeconds?: number;
+}
+
 /**
- * Tries each backend of `chain` in order: load it, make it current, run `probe`.
- * Returns the first that passes, with the reasons the earlier ones failed.
+ * Examples/s of real training steps (forward, backward, Adam update) of the model `build` makes,
+ * on the current backend, with random data of the model's input shape. Disposes everything.
+ */
+export async function measureTraining(build: () => tf.LayersModel, options: MeasureOptions = {}): Promise<number> {
+  const { batch = 32, warmupSteps = 2, steps = 10, maxSeconds = 2 } = options;
+  const model = build();
+  const optimizer = makeOptimizer({ optimizer: 'adam', learningRate: 1e-3, momentum: 0 });
+  const shape = model.inputs[0].shape.slice(1) as number[];
+  const classes = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
+  const xs = tf.randomUniform([batch, ...shape]);
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32'), classes));
+  const vars = trainableVariables(model);
+  const probabilities = outputsProbabilities(model);
+  const step = async () => {
+    const r = trainStep(model, optimizer, xs, ys, probabilities, vars);
+    // Reading the loss waits for the GPU: without it GPU backends would look infinitely fast.
+    await r.loss.data();
+    tf.dispose([r.loss, r.correct]);
+  };
+  try {
+    for (let i = 0; i < warmupSteps; i++) await step();
+    const t0 = performance.now();
+    let done = 0;
+    while (done < steps && performance.now() - t0 < maxSeconds * 1000) {
+      await step();
+      done++;
+    }
+    return (done * batch) / ((performance.now() - t0) / 1000);
+  } finally {
+    tf.dispose([xs, ys]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * Tries backends of `chain`: load it, make it current, run `probe`.
+ * - mode 'first' (default): returns the first that passes, with why the earlier ones failed.
+ * - mode 'fastest': tries every backend, times those that pass with `measure`, and returns the
+ *   fastest (current on return); every attempt carries its examplesPerSec.
  */
 export async function chooseBackend(options: {
   chain?: readonly BackendName[];
@@ -120,9 +215,14 @@ export async function chooseBackend(options: {
   onAttempt?: (backend: BackendName) => void;
   /** Errors that no other backend would fix (e.g. the graph does not compile): rethrown at once. */
   isFatal?: (e: unknown) => boolean;
+  mode?: 'first' | 'fastest';
+  /** Required for 'fastest'; e.g. `() => measureTraining(build, { batch })`. */
+  measure?: Measure;
 }): Promise<BackendChoice> {
   const chain = options.chain && options.chain.length ? options.chain : BACKEND_CHAIN;
   const loaders = options.loaders ?? BUILTIN_LOADERS;
+  const fastest = options.mode === 'fastest';
+  if (fastest && !options.measure) throw new Error("chooseBackend: mode 'fastest' needs a measure function");
   const attempts: BackendAttempt[] = [];
   for (const backend of chain) {
     options.onAttempt?.(backend);
@@ -137,21 +237,41 @@ export async function chooseBackend(options: {
       const ok = await tf.setBackend(backend);
       if (!ok || tf.getBackend() !== backend) throw new Error('failed to initialise');
       await tf.ready();
-      const before = tf.memory().numTensors;
-      tf.engine().startScope();
-      try {
-        await options.probe(backend);
-      } finally {
-        tf.engine().endScope();
+      await scoped(backend, () => options.probe(backend));
+      if (!fastest) {
+        attempts.push({ backend, ok: true });
+        return { backend, attempts };
       }
-      const leaked = tf.memory().numTensors - before;
-      if (leaked > 0) console.warn(`backend probe on ${backend} leaked ${leaked} tensor(s)`);
-      attempts.push({ backend, ok: true });
-      return { backend, attempts };
+      let examplesPerSec = 0;
+      await scoped(backend, async () => {
+        examplesPerSec = await options.measure!(backend);
+      });
+      attempts.push({ backend, ok: true, examplesPerSec });
     } catch (e) {
       if (options.isFatal?.(e)) throw e;
       attempts.push({ backend, ok: false, reason: describe(e) });
     }
   }
-  throw new NoBackendError(attempts);
+  const passed = attempts.filter((a) => a.ok);
+  if (!passed.length) throw new NoBackendError(attempts);
+  const best = passed.reduce((a, b) => ((b.examplesPerSec ?? 0) > (a.examplesPerSec ?? 0) ? b : a));
+  if (tf.getBackend() !== best.backend) {
+    // Already loaded and initialised above; switching back cannot fail for a new reason.
+    await tf.setBackend(best.backend);
+    await tf.ready();
+  }
+  return { backend: best.backend, attempts };
+}
+
+/** Runs `f` in an engine scope and warns about tensors it leaves behind. */
+async function scoped(backend: BackendName, f: () => Promise<void>): Promise<void> {
+  const before = tf.memory().numTensors;
+  tf.engine().startScope();
+  try {
+    await f();
+  } finally {
+    tf.engine().endScope();
+  }
+  const leaked = tf.memory().numTensors - before;
+  if (leaked > 0) console.warn(`backend probe on ${backend} leaked ${leaked} tensor(s)`);
 }

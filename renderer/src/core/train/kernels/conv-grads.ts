@@ -37,7 +37,7 @@ export function conv2dBackpropFilterAsConv(backendName: string): tf.KernelFunc {
     const info = convInfo(x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode, a.dataFormat);
     const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
     const { top, left } = info.padInfo;
-    return compose(backend, backendName, (c) => {
+    return compose(backend as tf.KernelBackend, backendName, (c) => {
       const xt = c.transpose(x, [3, 1, 2, 0]);
       const dyt = c.transpose(dy, [1, 2, 0, 3]);
       // Bottom/right padding that makes the output exactly kh×kw; negative crops rows the forward
@@ -60,7 +60,7 @@ export function conv2dBackpropInputAsConv(backendName: string): tf.KernelFunc {
     const a = attrs as unknown as { inputShape: number[]; strides: [number, number] | number; pad: Pad; dataFormat?: string; dimRoundingMode?: Rounding };
     const info = convInfo(a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, a.dataFormat);
     const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
-    return compose(backend, backendName, (c) => {
+    return compose(backend as tf.KernelBackend, backendName, (c) => {
       let d = dy;
       if (sh > 1 || sw > 1) {
         // Zero insertion with two 4-D pads (the wasm PadV2 is fastest at rank ≤ 4).

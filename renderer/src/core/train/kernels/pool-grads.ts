@@ -36,7 +36,7 @@ export function maxPoolGradKernel(backendName: string): tf.KernelFunc {
     const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
     const { filterHeight: kh, filterWidth: kw } = info;
     const { top, left } = info.padInfo;
-    const { out, values: dx, read } = io(backend, backendName, input.shape);
+    const { out, values: dx, read } = io(backend as tf.KernelBackend, backendName, input.shape);
     const x = read(input);
     const g = read(dy);
     const best = new Float32Array(c);

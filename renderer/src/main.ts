@@ -11,8 +11,13 @@ import { setHost } from './composables/useHost';
 import { useGraphStore } from './stores/graph';
 import { useTrainingStore } from './stores/training';
 import { useProjectStore } from './stores/project';
+import { useRunsStore } from './stores/runs';
+import { useEvaluationStore } from './stores/evaluation';
+import { indexedDbRunStorage, setRunStorage } from './host/run-storage';
 
 setHost(createHost());
+// Runs and checkpoints survive reloads and crashes in IndexedDB (memory if it is missing).
+if (typeof indexedDB !== 'undefined') setRunStorage(indexedDbRunStorage(indexedDB));
 const pinia = createPinia();
 const app = createApp(App);
 app.use(pinia);
@@ -25,5 +30,7 @@ if (navigator.webdriver) {
     graph: useGraphStore(pinia),
     training: useTrainingStore(pinia),
     project: useProjectStore(pinia),
+    runs: useRunsStore(pinia),
+    evaluation: useEvaluationStore(pinia),
   };
 }

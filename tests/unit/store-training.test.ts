@@ -1,145 +1,202 @@
+// The training and runs stores driven with plain worker messages and the memory host/storage.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { createMemoryHost } from '../../renderer/src/host/memory';
+import { memoryRunStorage, setRunStorage, type RunStorage } from '../../renderer/src/host/run-storage';
 import { setHost } from '../../renderer/src/composables/useHost';
 import { useTrainingStore } from '../../renderer/src/stores/training';
+import { useRunsStore } from '../../renderer/src/stores/runs';
+import { useGraphStore } from '../../renderer/src/stores/graph';
 import { TEMPLATES } from '../../renderer/src/core/graph/templates';
-import type { FromWorker, ToWorker } from '../../renderer/src/core/train/protocol';
+import { emptyCurves, type Checkpoint, type FromWorker, type ToWorker } from '../../renderer/src/core/train/protocol';
 
 let sent: ToWorker[];
+let storage: RunStorage;
 
 beforeEach(() => {
   setHost(createMemoryHost({ mnistBaseUrl: 'http://test/data/mnist/' }));
+  storage = memoryRunStorage();
+  setRunStorage(storage);
   setActivePinia(createPinia());
   sent = [];
 });
 
-function startRun() {
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+function startRun(graph = TEMPLATES[1].graph) {
   const t = useTrainingStore();
   t.setTransport({ post: (m) => sent.push(m), wasmBaseUrl: 'http://test/wasm/' });
   t.updateConfig({ maxExamples: 3000, batchSize: 16 });
-  const runId = t.start(TEMPLATES[1].graph) as string;
-  return { t, runId };
+  const runId = t.start(graph) as string;
+  return { t, runs: useRunsStore(), runId };
 }
 
 const progress = (runId: string, seen: number, loss: number, acc: number): FromWorker => ({
   type: 'progress', runId, epoch: 1, examplesSeen: seen, totalExamples: 3000, loss, accuracy: acc, examplesPerSec: 120,
 });
+const epochMsg = (runId: string, epoch: number, seen: number): FromWorker => ({
+  type: 'epoch', runId, epoch, examplesSeen: seen, loss: 0.5, accuracy: 0.8, valLoss: 0.4, valAccuracy: 0.9, learningRate: 0.001,
+});
+const ckpt = (runId: string, epoch: number): Checkpoint => ({
+  runId, epoch, examplesSeen: 3000 * epoch, steps: 188 * epoch,
+  weights: { specs: [{ name: 'w', shape: [2] }], data: new Float32Array([1, 2]).buffer },
+  optimizer: { specs: [], data: new ArrayBuffer(0) },
+  schedule: { learningRate: 0.001, bestValLoss: 0.4, badEpochs: 0, bestEpoch: epoch },
+  seconds: 12, curves: { ...emptyCurves(), valLoss: [[3000, 0.4]] }, savedAt: 1,
+});
 
-describe('training store', () => {
-  it('posts a train message with the graph, settings, MNIST location and wasm folder', () => {
-    const { t, runId } = startRun();
+describe('training store + run records', () => {
+  it('posts a train message with the graph, settings, MNIST location and wasm folder, and records the run', () => {
+    const { t, runs, runId } = startRun();
     expect(t.status).toBe('starting');
     expect(sent).toHaveLength(1);
     const msg = sent[0];
-    expect(msg.type).toBe('train');
-    if (msg.type !== 'train') return;
+    if (msg.type !== 'train') throw new Error(msg.type);
     expect(msg.runId).toBe(runId);
     expect(msg.config.maxExamples).toBe(3000);
-    expect(msg.config.batchSize).toBe(16);
     expect(msg.dataset).toEqual({ kind: 'mnist', baseUrl: 'http://test/data/mnist/' });
     expect(msg.wasmBaseUrl).toBe('http://test/wasm/');
     expect(msg.graph.blocks).toHaveLength(7);
+    // The record holds snapshots of the graph and settings, and is the one shown.
+    const rec = runs.byId.get(runId)!;
+    expect(rec.graph).toEqual(TEMPLATES[1].graph);
+    expect(rec.graph).not.toBe(TEMPLATES[1].graph);
+    expect(rec.config.batchSize).toBe(16);
+    expect(rec.metrics?.params).toBe(5994);
+    expect(runs.selectedId).toBe(runId);
     // A second start while running is refused.
     expect(t.start(TEMPLATES[1].graph)).toBeNull();
     expect(sent).toHaveLength(1);
   });
 
-  it('follows a run from status to done: backend, progress, curves, filters, test accuracy', () => {
-    const { t, runId } = startRun();
+  it('follows a run: backend, progress and epoch curves in its record, checkpoints stored, weights kept when done', async () => {
+    const { t, runs, runId } = startRun();
     t.handle({ type: 'status', runId, phase: 'loading-data', message: 'Loading MNIST…' });
     expect(t.status).toBe('running');
-    expect(t.phaseMessage).toBe('Loading MNIST…');
     t.handle({ type: 'backend', runId, backend: 'webgl', attempts: [{ backend: 'webgpu', ok: false, reason: 'no adapter' }, { backend: 'webgl', ok: true }] });
     expect(t.backend).toBe('webgl');
-    expect(t.attempts[0].reason).toBe('no adapter');
-
     t.handle(progress(runId, 1000, 1.9, 0.4));
     t.handle(progress(runId, 2000, 0.8, 0.75));
-    t.handle(progress(runId, 3000, 0.5, 0.85));
-    expect(t.trainLoss).toEqual([[1000, 1.9], [2000, 0.8], [3000, 0.5]]);
-    expect(t.trainAcc.map((p) => p[1])).toEqual([0.4, 0.75, 0.85]);
-    expect(t.fraction).toBe(1);
-    expect(t.examplesPerSec).toBe(120);
-    expect(t.lastLoss).toBe(0.5);
-
-    t.handle({ type: 'epoch', runId, epoch: 1, loss: 0.6, accuracy: 0.8, valLoss: 0.45, valAccuracy: 0.87 });
-    expect(t.valLoss).toEqual([[3000, 0.45]]);
-    expect(t.valAcc).toEqual([[3000, 0.87]]);
-
-    const data = new Float32Array(5 * 5 * 1 * 8);
-    t.handle({ type: 'filters', runId, blockId: 'conv2d_1', shape: [5, 5, 1, 8], data });
-    t.handle({ type: 'filters', runId, blockId: 'conv2d_1', shape: [5, 5, 1, 8], data });
-    expect(t.filters?.blockId).toBe('conv2d_1');
-    expect(t.filters?.version).toBe(2);
-
-    t.handle({ type: 'done', runId, stopped: false, testLoss: 0.4, testAccuracy: 0.88, seconds: 30 });
+    expect(runs.selected!.curves.trainLoss).toEqual([[1000, 1.9], [2000, 0.8]]);
+    expect(t.fraction).toBeCloseTo(2000 / 3000);
+    t.handle(epochMsg(runId, 1, 3000));
+    expect(runs.selected!.curves.valAcc).toEqual([[3000, 0.9]]);
+    t.handle({ type: 'checkpoint', runId, checkpoint: ckpt(runId, 1) });
+    await flush();
+    expect((await storage.getCheckpoint(runId))?.epoch).toBe(1);
+    expect(runs.resumable.has(runId)).toBe(true);
+    t.handle({ type: 'done', runId, stopped: false, testLoss: 0.3, testAccuracy: 0.91, seconds: 20, examplesSeen: 3000 });
     expect(t.status).toBe('done');
+    expect(runs.selected!.state).toBe('done');
+    expect(runs.selected!.metrics!.testAccuracy).toBe(0.91);
+    // The store asks the worker for the final weights and keeps them in the record.
+    const ask = sent.find((m) => m.type === 'weights');
+    if (!ask || ask.type !== 'weights') throw new Error('no weights job');
+    t.handle({ type: 'job-result', jobId: ask.jobId, result: { kind: 'weights', weights: ckpt(runId, 1).weights } });
+    await flush();
+    expect(runs.byId.get(runId)!.weights?.specs).toEqual([{ name: 'w', shape: [2] }]);
+    const stored = (await storage.list()).find((r) => r.id === runId)!;
+    expect(stored.state).toBe('done');
+    expect(stored.weights).toBeDefined();
+    expect(await storage.getCheckpoint(runId)).toBeNull(); // a finished run needs no checkpoint
+  });
+
+  it('pause and resume go to the worker; a paused run is neither running nor finished', () => {
+    const { t, runs, runId } = startRun();
+    t.handle(progress(runId, 500, 2, 0.2));
+    t.pause();
+    expect(sent.at(-1)).toEqual({ type: 'pause', runId });
+    t.handle({ type: 'paused', runId, epoch: 1, examplesSeen: 512 });
+    expect(t.status).toBe('paused');
     expect(t.isRunning).toBe(false);
-    expect(t.result).toEqual({ testAccuracy: 0.88, testLoss: 0.4, seconds: 30, stopped: false });
+    expect(runs.selected!.state).toBe('paused');
+    void t.resume(runId);
+    expect(sent.at(-1)).toEqual({ type: 'resume', runId });
+    expect(t.status).toBe('running');
   });
 
-  it('ignores messages from an earlier run and NaN losses', () => {
-    const { t, runId } = startRun();
-    t.handle(progress('run_old', 500, 2.3, 0.1));
-    expect(t.trainLoss).toEqual([]);
-    t.handle(progress(runId, 500, Number.NaN, 0.1));
-    expect(t.trainLoss).toEqual([]);
-    expect(t.trainAcc).toEqual([[500, 0.1]]);
-  });
-
-  it('stops: sends stop for the current run and marks the result as stopped', () => {
-    const { t, runId } = startRun();
-    t.handle({ type: 'status', runId, phase: 'training', message: 'Training' });
-    t.stop();
-    expect(t.status).toBe('stopping');
-    expect(sent[1]).toEqual({ type: 'stop', runId });
-    t.handle({ type: 'done', runId, stopped: true, testLoss: 1, testAccuracy: 0.5, seconds: 3 });
-    expect(t.status).toBe('stopped');
-    expect(t.result?.stopped).toBe(true);
-  });
-
-  it('shows worker errors, with the block they belong to, and clears them on the next run', () => {
-    const { t, runId } = startRun();
-    t.handle({ type: 'error', runId, message: 'Kernel not registered', blockId: 'conv2d_1' });
-    expect(t.status).toBe('error');
-    expect(t.error).toEqual({ message: 'Kernel not registered', blockId: 'conv2d_1' });
-    expect(t.isRunning).toBe(false);
-    t.start(TEMPLATES[1].graph);
-    expect(t.error).toBeNull();
-    expect(t.status).toBe('starting');
-  });
-
-  it('posts structured-clone-safe settings, and fails the run when posting throws', () => {
+  it('after a reload, a run that was training is interrupted and resumes from its stored checkpoint', async () => {
+    const first = startRun();
+    first.t.handle({ type: 'checkpoint', runId: first.runId, checkpoint: ckpt(first.runId, 2) });
+    await flush();
+    // "Reload": fresh stores over the same storage.
+    setActivePinia(createPinia());
+    sent = [];
+    const runs = useRunsStore();
+    await runs.load();
+    const r = runs.byId.get(first.runId)!;
+    expect(r.state).toBe('interrupted');
+    expect(r.epoch).toBe(2);
+    expect(runs.resumable.has(first.runId)).toBe(true);
     const t = useTrainingStore();
-    t.setTransport({ post: (m) => { structuredClone(m); sent.push(m); } });
-    t.updateConfig({ backends: ['webgl'] });
-    t.start(TEMPLATES[1].graph);
-    expect(sent[0].type === 'train' && sent[0].config.backends).toEqual(['webgl']);
-    t.handle({ type: 'done', runId: t.runId as string, stopped: false, testLoss: 1, testAccuracy: 0.5, seconds: 1 });
-
-    t.setTransport({ post: () => { throw new Error('worker gone'); } });
-    t.start(TEMPLATES[1].graph);
-    expect(t.status).toBe('error');
-    expect(t.error?.message).toMatch(/worker gone/);
+    t.setTransport({ post: (m) => sent.push(m) });
+    expect(await t.resume(first.runId)).toBe(true);
+    const msg = sent[0];
+    if (msg.type !== 'train') throw new Error(msg.type);
+    expect(msg.from?.epoch).toBe(2);
+    expect(msg.graph).toEqual(TEMPLATES[1].graph);
+    expect(runs.byId.get(first.runId)!.state).toBe('running');
   });
 
-  it('ends a run whose worker died', () => {
+  it('a run interrupted before its first checkpoint is marked failed with the reason', async () => {
+    const first = startRun();
+    first.t.handle(progress(first.runId, 100, 2, 0.1));
+    first.t.handle({ type: 'backend', runId: first.runId, backend: 'cpu', attempts: [] }); // persisted
+    await flush();
+    setActivePinia(createPinia());
+    const runs = useRunsStore();
+    await runs.load();
+    expect(runs.byId.get(first.runId)!.state).toBe('error');
+    expect(runs.byId.get(first.runId)!.error).toMatch(/before this run finished its first epoch/);
+  });
+
+  it('says when the shown run was made with an earlier version of the network', () => {
+    const graph = useGraphStore();
+    graph.load(structuredClone(TEMPLATES[1].graph));
+    const { runs } = startRun(structuredClone(graph.graph));
+    expect(runs.selectedIsStale).toBe(false);
+    graph.moveBlock('conv2d_1', { x: 999, y: 999 });
+    expect(runs.selectedIsStale).toBe(false); // moving a block changes nothing
+    graph.setParam('conv2d_1', 'filters', 16);
+    expect(runs.selectedIsStale).toBe(true);
+  });
+
+  it('renames, deletes and overlays runs', async () => {
+    const { t, runs, runId } = startRun();
+    t.handle({ type: 'done', runId, stopped: true, testLoss: NaN, testAccuracy: NaN, seconds: 1, examplesSeen: 10 });
+    const second = t.start(TEMPLATES[0].graph)!;
+    runs.rename(runId, '  relu  ');
+    expect(runs.byId.get(runId)!.name).toBe('relu');
+    runs.toggleOverlay(runId);
+    runs.toggleOverlay(second);
+    expect(runs.overlayIds).toEqual([runId, second]);
+    runs.remove(runId);
+    await flush();
+    expect(runs.overlayIds).toEqual([second]);
+    expect((await storage.list()).map((r) => r.id)).toEqual([second]);
+  });
+
+  it('routes job replies to the request that asked, with progress', async () => {
     const { t } = startRun();
-    t.fail('The training worker stopped unexpectedly.');
-    expect(t.status).toBe('error');
-    expect(t.error?.message).toMatch(/unexpectedly/);
+    const fractions: number[] = [];
+    const p = t.request({ type: 'evaluate', runId: 'r', sample: 100 }, (f) => fractions.push(f));
+    const ask = sent.at(-1)!;
+    if (ask.type !== 'evaluate') throw new Error(ask.type);
+    t.handle({ type: 'job-progress', jobId: ask.jobId, fraction: 0.5, message: '' });
+    t.handle({ type: 'job-error', jobId: ask.jobId, message: 'run r has no trained model' });
+    await expect(p).rejects.toThrow(/no trained model/);
+    expect(fractions).toEqual([0.5]);
   });
 
   it('keeps a failed run failed: later messages of that run are ignored', () => {
-    const { t, runId } = startRun();
+    const { t, runs, runId } = startRun();
     t.handle({ type: 'status', runId, phase: 'training', message: 'Training' });
     t.fail('A message from the training worker could not be read.');
     t.handle(progress(runId, 500, 2.3, 0.1));
-    t.handle({ type: 'done', runId, stopped: false, testLoss: 0.4, testAccuracy: 0.88, seconds: 30 });
+    t.handle({ type: 'done', runId, stopped: false, testLoss: 0.4, testAccuracy: 0.88, seconds: 30, examplesSeen: 500 });
     expect(t.status).toBe('error');
-    expect(t.result).toBeNull();
-    expect(t.trainLoss).toEqual([]);
+    expect(runs.byId.get(runId)!.state).toBe('error');
+    expect(runs.byId.get(runId)!.curves.trainLoss).toEqual([]);
   });
 
   it('refuses to start with invalid settings and says which one', () => {
@@ -150,7 +207,6 @@ describe('training store', () => {
     expect(sent).toEqual([]);
     expect(t.status).toBe('error');
     expect(t.error?.message).toMatch(/Epochs must be at least 1/);
-    expect(t.isRunning).toBe(false);
     t.updateConfig({ epochs: 1 });
     expect(t.start(TEMPLATES[1].graph)).not.toBeNull();
     expect(t.error).toBeNull();

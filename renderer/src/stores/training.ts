@@ -1,45 +1,54 @@
-// Training settings and the state of the current run, fed by the worker's FromWorker messages.
-// The store never owns the Worker: a composable attaches a transport (postMessage) and routes
-// replies to handle(), which keeps this store testable without a worker.
+// Training settings, the live state of the run that is training now, and the link to the worker's
+// job server. Run records live in the runs store; this store turns user actions into ToWorker
+// messages and routes every FromWorker message: run messages to the runs store (and the live
+// view), job replies to the promise that asked. The store never owns the Worker: a composable
+// attaches a transport (postMessage) and calls handle(), which keeps it testable without one.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import type { Graph } from '../core/graph/types';
+import { newRunRecord } from '../core/runs/reduce';
+import { withDefaults } from '../core/train/config';
 import {
-  DEFAULT_TRAIN_CONFIG,
-  type BackendAttempt, type BackendName, type FromWorker, type ToWorker, type TrainConfig, type TrainPhase,
+  assertNever, DEFAULT_TRAIN_CONFIG,
+  type BackendAttempt, type BackendName, type FromWorker, type JobResult, type ToWorker, type TrainConfig, type TrainPhase,
 } from '../core/train/protocol';
 import { checkTrainConfig } from '../core/train/settings';
-import type { Graph } from '../core/graph/types';
 import { useHost } from '../composables/useHost';
+import { useRunStorage } from '../host/run-storage';
+import { useRunsStore } from './runs';
 
-export type RunStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'error';
-/** [examples seen, value] — the x axis of every curve is training progress in examples. */
-export type CurvePoint = [number, number];
+export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'stopping' | 'done' | 'stopped' | 'error';
 export interface FilterSnapshot {
+  runId: string;
   blockId: string;
   shape: [number, number, number, number];
   data: Float32Array;
   /** Counts snapshots so views can tell a refresh from a re-render. */
   version: number;
 }
-export interface RunResult {
-  testAccuracy: number;
-  testLoss: number;
-  seconds: number;
-  stopped: boolean;
-}
 export interface Transport {
   post(msg: ToWorker): void;
   /** Where the wasm backend finds its binaries; environment knowledge the store should not have. */
   wasmBaseUrl?: string;
 }
+type JobMsg = Exclude<Extract<ToWorker, { jobId: string }>, { type: 'cancel' }>;
+type JobRequest = JobMsg extends infer M ? (M extends JobMsg ? Omit<M, 'jobId'> : never) : never;
+interface PendingJob {
+  resolve: (r: JobResult) => void;
+  reject: (e: Error) => void;
+  onProgress?: (fraction: number, message: string) => void;
+}
 
-let runCounter = 0;
+let counter = 0;
+const newId = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${++counter}`;
 
 export const useTrainingStore = defineStore('training', () => {
+  const runs = useRunsStore();
   // State
   const config = ref<TrainConfig>({ ...DEFAULT_TRAIN_CONFIG });
   const dataset = ref<'mnist'>('mnist');
   const status = ref<RunStatus>('idle');
+  /** The run that is training (or paused in the worker) now. */
   const runId = ref<string | null>(null);
   const phase = ref<TrainPhase | null>(null);
   const phaseMessage = ref('');
@@ -49,19 +58,19 @@ export const useTrainingStore = defineStore('training', () => {
   const examplesSeen = ref(0);
   const totalExamples = ref(0);
   const examplesPerSec = ref(0);
-  const trainLoss = shallowRef<CurvePoint[]>([]);
-  const trainAcc = shallowRef<CurvePoint[]>([]);
-  const valLoss = shallowRef<CurvePoint[]>([]);
-  const valAcc = shallowRef<CurvePoint[]>([]);
-  const result = ref<RunResult | null>(null);
+  /** A problem that is not a run's own (bad settings, a worker that died). */
   const error = ref<{ message: string; blockId?: string } | null>(null);
+  const notices = ref<string[]>([]);
   const filters = shallowRef<FilterSnapshot | null>(null);
+  /** Runs whose model the worker holds now (a fresh worker holds none). */
+  const inWorker = ref<Set<string>>(new Set());
+  const pending = new Map<string, PendingJob>();
   let transport: Transport | null = null;
 
   // Getters
-  const isRunning = computed(() => status.value === 'starting' || status.value === 'running' || status.value === 'stopping');
+  const isRunning = computed(() => ['starting', 'running', 'pausing', 'stopping'].includes(status.value));
+  const isPaused = computed(() => status.value === 'paused');
   const fraction = computed(() => (totalExamples.value > 0 ? Math.min(1, examplesSeen.value / totalExamples.value) : 0));
-  const lastLoss = computed(() => trainLoss.value[trainLoss.value.length - 1]?.[1]);
 
   // Actions
   function setTransport(t: Transport | null): void {
@@ -73,53 +82,57 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   function setConfig(next: TrainConfig): void {
-    config.value = { ...next };
+    config.value = withDefaults(next);
   }
 
-  function resetRun(): void {
+  function post(msg: ToWorker): void {
+    if (!transport) throw new Error('The training worker is not connected.');
+    transport.post(msg);
+  }
+
+  function resetLive(id: string | null): void {
+    runId.value = id;
     phase.value = null;
     phaseMessage.value = '';
     epoch.value = 0;
     examplesSeen.value = 0;
     totalExamples.value = 0;
     examplesPerSec.value = 0;
-    trainLoss.value = [];
-    trainAcc.value = [];
-    valLoss.value = [];
-    valAcc.value = [];
-    result.value = null;
     error.value = null;
+    notices.value = [];
     filters.value = null;
   }
 
+  const wasm = () => (transport?.wasmBaseUrl ? { wasmBaseUrl: transport.wasmBaseUrl } : {});
+  // Plain JSON copies: nested reactive proxies (e.g. the backends array) cannot be posted.
+  const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
   /** Starts a run on a snapshot of the graph. Returns the run id, or null when one is running or the settings are invalid. */
-  function start(graph: Graph): string | null {
+  function start(graph: Graph, name?: string): string | null {
     if (isRunning.value) return null;
     if (!transport) throw new Error('The training worker is not connected.');
-    resetRun();
+    // A paused run gives way: it ends as stopped where it stands.
+    if (isPaused.value && runId.value) post({ type: 'stop', runId: runId.value });
+    resetLive(null);
     const problem = checkTrainConfig(config.value);
     if (problem) {
-      // Shown in the training panel like a failed run; nothing is sent to the worker.
-      runId.value = null;
+      // Shown in the training panel; nothing is sent to the worker.
       status.value = 'error';
-      phaseMessage.value = '';
       error.value = { message: problem };
       return null;
     }
-    const id = `run_${Date.now().toString(36)}_${++runCounter}`;
+    const id = newId('run');
+    const cfg = plain(config.value);
+    const record = newRunRecord(id, name ?? `Run ${runs.records.length + 1}`, graph, cfg, Date.now());
+    runs.add(record);
     runId.value = id;
     status.value = 'starting';
     phaseMessage.value = 'Starting…';
     backend.value = null;
     attempts.value = [];
     try {
-      transport.post({
-        type: 'train', runId: id, graph,
-        // Plain JSON copy: nested reactive proxies (e.g. the backends array) cannot be posted.
-        config: JSON.parse(JSON.stringify(config.value)) as TrainConfig,
-        dataset: { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() },
-        ...(transport.wasmBaseUrl ? { wasmBaseUrl: transport.wasmBaseUrl } : {}),
-      });
+      post({ type: 'train', runId: id, graph: plain(graph), config: cfg, dataset: { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() }, ...wasm() });
+      inWorker.value = new Set(inWorker.value).add(id);
     } catch (e) {
       fail(`Could not start training: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -127,36 +140,129 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   function stop(): void {
-    if (!isRunning.value || !runId.value) return;
+    if (!runId.value || !(isRunning.value || isPaused.value)) return;
     status.value = 'stopping';
     phaseMessage.value = 'Stopping after this batch…';
-    transport?.post({ type: 'stop', runId: runId.value });
+    post({ type: 'stop', runId: runId.value });
   }
 
-  /** The worker died or could not load: end the run with a message. */
+  function pause(): void {
+    if (!runId.value || !isRunning.value || status.value === 'stopping') return;
+    status.value = 'pausing';
+    phaseMessage.value = 'Pausing after this batch…';
+    post({ type: 'pause', runId: runId.value });
+  }
+
+  /** Continues a run: a paused one from where it stands in the worker, an interrupted one from its last checkpoint. */
+  async function resume(id: string): Promise<boolean> {
+    if (isRunning.value) return false;
+    if (isPaused.value && runId.value === id) {
+      status.value = 'running';
+      phaseMessage.value = 'Resuming…';
+      post({ type: 'resume', runId: id });
+      return true;
+    }
+    const record = runs.byId.get(id);
+    const ckpt = record ? await useRunStorage().getCheckpoint(id) : null;
+    if (!record || !ckpt) return false;
+    if (isPaused.value && runId.value) post({ type: 'stop', runId: runId.value });
+    resetLive(id);
+    status.value = 'starting';
+    phaseMessage.value = `Resuming from the checkpoint of epoch ${ckpt.epoch}…`;
+    runs.update(id, { state: 'running', error: undefined });
+    runs.select(id);
+    post({ type: 'train', runId: id, graph: record.graph, config: withDefaults(record.config), dataset: { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() }, from: ckpt, ...wasm() });
+    inWorker.value = new Set(inWorker.value).add(id);
+    return true;
+  }
+
+  /** Sends a job to the worker; resolves with its result. */
+  function request(job: JobRequest, onProgress?: PendingJob['onProgress']): Promise<JobResult> {
+    const jobId = newId('job');
+    return new Promise<JobResult>((resolve, reject) => {
+      pending.set(jobId, { resolve, reject, onProgress });
+      try {
+        post({ ...job, jobId } as JobMsg);
+      } catch (e) {
+        pending.delete(jobId);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  }
+
+  function cancelJobs(): void {
+    for (const jobId of pending.keys()) post({ type: 'cancel', jobId });
+  }
+
+  /** Makes sure the worker holds the run's model (loading its stored weights after a reload). */
+  async function ensureInWorker(id: string): Promise<void> {
+    if (inWorker.value.has(id)) return;
+    const r = runs.byId.get(id);
+    if (!r?.weights) throw new Error('This run has no stored weights to load.');
+    await request({ type: 'load', runId: id, graph: r.graph, config: withDefaults(r.config), dataset: { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() }, weights: r.weights, ...wasm() });
+    inWorker.value = new Set(inWorker.value).add(id);
+  }
+
+  /** Fetches a finished run's weights from the worker into its record, so it outlives the worker and the page. */
+  async function keepWeights(id: string): Promise<void> {
+    try {
+      const r = await request({ type: 'weights', runId: id });
+      if (r.kind === 'weights') runs.update(id, { weights: r.weights });
+    } catch (e) {
+      console.warn('could not keep the weights of', id, e);
+    }
+  }
+
+  /** The worker died or could not load: end the run and every job with a message. */
   function fail(message: string): void {
-    if (!isRunning.value) return;
-    status.value = 'error';
-    phase.value = null;
-    error.value = { message };
-    runId.value = null; // the run is over: late messages from it (a 'done') must not revive it
+    for (const [id, p] of pending) {
+      p.reject(new Error(message));
+      pending.delete(id);
+    }
+    inWorker.value = new Set();
+    if (runId.value && (isRunning.value || isPaused.value)) {
+      runs.apply({ type: 'error', runId: runId.value, message });
+    }
+    if (isRunning.value || isPaused.value) {
+      status.value = 'error';
+      phase.value = null;
+      error.value = { message };
+      runId.value = null; // the run is over: late messages from it must not revive the live view
+    }
   }
 
   /** Ends a run the worker no longer answers for (it was terminated). */
   function abandon(reason: string): void {
     if (!isRunning.value) return;
+    if (runId.value) runs.apply({ type: 'done', runId: runId.value, stopped: true, testLoss: NaN, testAccuracy: NaN, seconds: 0, examplesSeen: examplesSeen.value });
+    for (const [id, p] of pending) {
+      p.reject(new Error(reason));
+      pending.delete(id);
+    }
+    inWorker.value = new Set();
     status.value = 'stopped';
     phase.value = null;
     phaseMessage.value = reason;
   }
 
+  function handleJob(msg: Extract<FromWorker, { type: 'job-progress' | 'job-result' | 'job-error' }>): void {
+    const p = pending.get(msg.jobId);
+    if (!p) return;
+    if (msg.type === 'job-progress') return p.onProgress?.(msg.fraction, msg.message);
+    pending.delete(msg.jobId);
+    if (msg.type === 'job-result') p.resolve(msg.result);
+    else p.reject(new Error(msg.message));
+  }
+
   function handle(msg: FromWorker): void {
-    if (msg.runId !== runId.value) return; // a late message from an earlier run
+    if (msg.type === 'job-progress' || msg.type === 'job-result' || msg.type === 'job-error') return handleJob(msg);
+    runs.apply(msg);
+    if (msg.runId !== runId.value) return; // a message of another (earlier) run: its record took it
     switch (msg.type) {
       case 'status':
         if (status.value === 'starting') status.value = 'running';
         phase.value = msg.phase;
-        if (status.value !== 'stopping') phaseMessage.value = msg.message;
+        if (status.value !== 'stopping' && status.value !== 'pausing') phaseMessage.value = msg.message;
         break;
       case 'backend':
         backend.value = msg.backend;
@@ -168,36 +274,44 @@ export const useTrainingStore = defineStore('training', () => {
         examplesSeen.value = msg.examplesSeen;
         totalExamples.value = msg.totalExamples;
         examplesPerSec.value = msg.examplesPerSec;
-        // New arrays (not push) so shallowRef watchers and charts see the change.
-        if (Number.isFinite(msg.loss)) trainLoss.value = [...trainLoss.value, [msg.examplesSeen, msg.loss]];
-        if (Number.isFinite(msg.accuracy)) trainAcc.value = [...trainAcc.value, [msg.examplesSeen, msg.accuracy]];
         break;
       case 'epoch':
         epoch.value = msg.epoch;
-        if (Number.isFinite(msg.valLoss)) valLoss.value = [...valLoss.value, [examplesSeen.value, msg.valLoss]];
-        if (Number.isFinite(msg.valAccuracy)) valAcc.value = [...valAcc.value, [examplesSeen.value, msg.valAccuracy]];
         break;
       case 'filters':
-        filters.value = { blockId: msg.blockId, shape: msg.shape, data: msg.data, version: (filters.value?.version ?? 0) + 1 };
+        filters.value = { runId: msg.runId, blockId: msg.blockId, shape: msg.shape, data: msg.data, version: (filters.value?.version ?? 0) + 1 };
+        break;
+      case 'checkpoint':
+        break;
+      case 'paused':
+        status.value = 'paused';
+        phase.value = null;
+        phaseMessage.value = `Paused at ${msg.examplesSeen.toLocaleString('en-US')} examples`;
+        examplesSeen.value = msg.examplesSeen;
+        break;
+      case 'notice':
+        notices.value = [...notices.value, msg.message];
         break;
       case 'done':
         status.value = msg.stopped ? 'stopped' : 'done';
         phase.value = null;
         phaseMessage.value = msg.stopped ? 'Stopped' : 'Finished';
-        result.value = { testAccuracy: msg.testAccuracy, testLoss: msg.testLoss, seconds: msg.seconds, stopped: msg.stopped };
+        void keepWeights(msg.runId);
         break;
       case 'error':
         status.value = 'error';
         phase.value = null;
         error.value = { message: msg.message, blockId: msg.blockId };
         break;
+      default:
+        assertNever(msg);
     }
   }
 
   return {
     config, dataset, status, runId, phase, phaseMessage, backend, attempts, epoch, examplesSeen, totalExamples,
-    examplesPerSec, trainLoss, trainAcc, valLoss, valAcc, result, error, filters,
-    isRunning, fraction, lastLoss,
-    setTransport, updateConfig, setConfig, start, stop, fail, abandon, handle,
+    examplesPerSec, error, notices, filters, inWorker,
+    isRunning, isPaused, fraction,
+    setTransport, updateConfig, setConfig, start, stop, pause, resume, request, cancelJobs, ensureInWorker, keepWeights, fail, abandon, handle,
   };
 });

@@ -8,7 +8,7 @@ export interface Toast {
   kind: ToastKind;
   text: string;
 }
-export type PanelTab = 'curves' | 'filters';
+export type PanelTab = 'curves' | 'filters' | 'runs' | 'evaluate';
 
 export const useUiStore = defineStore('ui', () => {
   // State

@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type ViteDevServer } from 'vite';
+import vue from '@vitejs/plugin-vue';
+import { createSSRApp, h, type Component } from 'vue';
+import { renderToString } from 'vue/server-renderer';
 import {
   describeDifference,
   describeSettings,
@@ -180,5 +184,77 @@ describe('toRunRow and tradeoffPoints', () => {
 describe('escapeHtml', () => {
   it('escapes markup in run names', () => {
     expect(escapeHtml(`<img src=x onerror="a('b')">&`)).toBe('&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;');
+  });
+});
+
+// The components rendered to HTML by Vue's server renderer: no DOM library needed. Vite compiles the
+// .vue files (the unit-test config has no Vue plugin). Events and ECharts need a browser: e2e.
+describe('run panel components (server-rendered)', () => {
+  let server: ViteDevServer;
+  const load = async (name: string) => ((await server.ssrLoadModule(`/renderer/src/components/${name}.vue`)) as { default: Component }).default;
+  const render = (c: Component, props: Record<string, unknown>) => renderToString(createSSRApp({ render: () => h(c, props) }));
+  const count = (html: string, s: string) => html.split(s).length - 1;
+
+  beforeAll(async () => {
+    server = await createServer({ configFile: false, root: process.cwd(), plugins: [vue()], server: { middlewareMode: true, hmr: false, ws: false }, appType: 'custom', logLevel: 'error' });
+  });
+  afterAll(() => server?.close());
+
+  const base = toRunRow(record(), { colorIndex: 0, stale: false, resumable: false });
+  const rows: RunRow[] = [
+    { ...base, name: 'relu <script>x</script>' },
+    { ...base, id: 'r2', name: 'sigmoid', state: 'paused', epoch: 1, testAccuracy: undefined, seconds: undefined, stale: true, resumable: true, color: runColor(1) },
+  ];
+
+  it('lists runs with their state, accuracy, sizes, settings and actions', async () => {
+    const html = await render(await load('RunHistory'), { runs: rows, selectedId: 'r1', overlayIds: ['r2'] });
+    expect(count(html, 'data-testid="run-row"')).toBe(2);
+    expect(html).toContain('data-run-id="r1" data-state="done" aria-current="true"');
+    expect(html).toContain('data-run-id="r2" data-state="paused"');
+    expect(html).toContain('relu &lt;script&gt;x&lt;/script&gt;');
+    expect(html).not.toContain('<script>x');
+    expect(html).toMatch(/data-testid="run-accuracy" data-value="0.981"[^>]*>98.10%</);
+    expect(html).toContain('>61.7k</span> params');
+    expect(html).toContain('>858k</span> madds');
+    expect(html).toContain('adam 0.001 · batch 32 · 3 ep');
+    expect(count(html, 'data-testid="run-reopen"')).toBe(2);
+    expect(count(html, 'data-testid="run-resume"')).toBe(1);
+    expect(count(html, 'data-testid="run-delete"')).toBe(2);
+    expect(count(html, 'older network</span>')).toBe(1);
+    // Only r2 is overlaid.
+    expect(count(html, 'data-testid="run-overlay" checked')).toBe(1);
+    expect(html).toContain('paused 1/3');
+  });
+
+  it('says what the history is for when there are no runs', async () => {
+    const html = await render(await load('RunHistory'), { runs: [], selectedId: null, overlayIds: [] });
+    expect(html).toContain('No runs yet');
+    expect(html).not.toContain('run-row');
+  });
+
+  it('composes the panel: overlaid runs with curves, finished runs on the trade-off chart, their settings compared', async () => {
+    const curves = { ...emptyCurves(), trainLoss: [[32, 2.3], [64, 1.9]] as [number, number][] };
+    const html = await render(await load('RunsPanel'), {
+      rows,
+      selectedId: null,
+      overlayIds: ['r1', 'r2'],
+      curvesById: { r1: curves, r2: curves },
+      configsById: { r1: DEFAULT_TRAIN_CONFIG, r2: { ...DEFAULT_TRAIN_CONFIG, learningRate: 0.01 } },
+    });
+    expect(html).toContain('data-testid="runs-panel"');
+    expect(html).toContain('data-testid="run-compare-chart" data-series-count="2" data-metric="loss" data-series="train"');
+    expect(html).toContain('data-testid="tradeoff-chart" data-point-count="1" data-x="params"');
+    expect(html).toContain('Settings differ: learningRate 0.001 → 0.01');
+    for (const id of ['compare-metric-loss', 'compare-metric-accuracy', 'tradeoff-x-params', 'tradeoff-x-madds', 'runs-tab-compare', 'runs-tab-tradeoff']) {
+      expect(html).toContain(`data-testid="${id}"`);
+    }
+  });
+
+  it('shows empty charts when nothing is overlaid or finished', async () => {
+    const html = await render(await load('RunsPanel'), { rows: [], selectedId: null, overlayIds: [], curvesById: {} });
+    expect(html).toContain('data-series-count="0"');
+    expect(html).toContain('data-point-count="0"');
+    expect(html).toContain('Tick “overlay” on runs');
+    expect(html).toContain('Finished runs appear here');
   });
 });

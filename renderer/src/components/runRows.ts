@@ -2,6 +2,7 @@
 // components so the store can build rows and the helpers can be unit-tested without a DOM.
 import type { RunRecord, RunState } from '../core/runs/record';
 import { withDefaults, type TrainConfig } from '../core/train/config';
+import type { RunCurves } from '../core/train/protocol';
 
 export interface RunRow {
   id: string;
@@ -23,6 +24,14 @@ export interface RunRow {
   resumable: boolean;
   /** The short settings line (describeSettings); falls back to optimizer and learning rate. */
   settings?: string;
+}
+
+/** A run whose curves the compare chart overlays. */
+export interface CompareRun {
+  id: string;
+  name: string;
+  color: string;
+  curves: RunCurves;
 }
 
 /** A point of the trade-off chart: one finished run. */

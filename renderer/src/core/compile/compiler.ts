@@ -7,6 +7,7 @@ import { resolveParams } from '../graph/catalog';
 import type { Block, Graph, Params } from '../graph/types';
 import { SameAvgPool2D } from './layers/avgpool';
 import { registerCustomLayers } from './layers/index';
+import { SeededDropout } from './layers/dropout';
 import { L2Pool2D } from './layers/l2pool';
 import { LocalContrastNorm } from './layers/lcn';
 
@@ -97,7 +98,9 @@ function makeLayer(block: Block, p: Params, seed: number | undefined): tf.layers
     case 'LocalContrastNorm':
       return new LocalContrastNorm({ name, kernelSize: num(p, 'kernelSize'), sigma: num(p, 'sigma') });
     case 'Dropout':
-      return tf.layers.dropout({ name, rate: num(p, 'rate') });
+      // Seeded: a new mask each step from (seed, step), so a run repeats; tfjs' own seeded Dropout
+      // would reuse one mask for the whole run (see layers/dropout.ts).
+      return seed === undefined ? tf.layers.dropout({ name, rate: num(p, 'rate') }) : new SeededDropout({ name, rate: num(p, 'rate'), seed });
     case 'Dense':
       return tf.layers.dense({
         name,

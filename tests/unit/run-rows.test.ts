@@ -203,7 +203,7 @@ describe('run panel components (server-rendered)', () => {
   const base = toRunRow(record(), { colorIndex: 0, stale: false, resumable: false });
   const rows: RunRow[] = [
     { ...base, name: 'relu <script>x</script>' },
-    { ...base, id: 'r2', name: 'sigmoid', state: 'paused', epoch: 1, testAccuracy: undefined, seconds: undefined, stale: true, resumable: true, color: runColor(1) },
+    { ...base, id: 'r2', name: 'sigmoid', state: 'paused', epoch: 1, testAccuracy: undefined, seconds: undefined, stale: true, resumable: true, color: runColor(1), params: 0, multiplyAdds: 0 },
   ];
 
   it('lists runs with their state, accuracy, sizes, settings and actions', async () => {
@@ -224,6 +224,9 @@ describe('run panel components (server-rendered)', () => {
     // Only r2 is overlaid.
     expect(count(html, 'data-testid="run-overlay" checked')).toBe(1);
     expect(html).toContain('paused 1/3');
+    // Sizes not known yet read as a dash, not zero.
+    expect(html).toContain('>—</span> params');
+    expect(html).not.toContain('>0</span> params');
   });
 
   it('says what the history is for when there are no runs', async () => {

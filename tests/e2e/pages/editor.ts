@@ -6,12 +6,23 @@ interface DebugHandle {
   graph: { graph: { blocks: { id: string }[]; edges: unknown[] } };
   training: {
     status: string;
+    runId: string | null;
     backend: string | null;
-    trainLoss: [number, number][];
-    valAcc: [number, number][];
-    result: { testAccuracy: number } | null;
     error: { message: string } | null;
     filters: { version: number } | null;
+  };
+  runs: {
+    selected: {
+      id: string;
+      name: string;
+      state: string;
+      epoch: number;
+      curves: { trainLoss: [number, number][]; valAcc: [number, number][] };
+      metrics?: { testAccuracy: number; examplesSeen: number };
+      error?: string;
+      weights?: unknown;
+    } | null;
+    records: { id: string; name: string; state: string; epoch: number; weights?: unknown; metrics?: { testAccuracy: number } }[];
   };
   project: { autosaved: boolean };
 }
@@ -22,7 +33,13 @@ declare global {
 }
 
 export interface RunState {
+  /** The live status of the training store (idle, running, paused, done…). */
   status: string;
+  /** The shown run's record: its id and state. */
+  id: string | null;
+  state: string | null;
+  epoch: number;
+  hasWeights: boolean;
   backend: string | null;
   trainLoss: [number, number][];
   valAcc: [number, number][];
@@ -93,20 +110,31 @@ export class EditorPage {
     return this.page.evaluate(() => window.__netwright.graph.graph.edges.length);
   }
 
-  /** The training store's view of the run (the test-only debug handle). */
+  /** The shown run as the stores hold it (the test-only debug handle). */
   async run(): Promise<RunState> {
     return this.page.evaluate(() => {
       const t = window.__netwright.training;
+      const r = window.__netwright.runs.selected;
+      const acc = r?.metrics?.testAccuracy;
       return {
         status: t.status,
+        id: r?.id ?? null,
+        state: r?.state ?? null,
+        epoch: r?.epoch ?? 0,
+        hasWeights: !!r?.weights,
         backend: t.backend,
-        trainLoss: t.trainLoss,
-        valAcc: t.valAcc,
-        testAccuracy: t.result?.testAccuracy ?? null,
-        error: t.error?.message ?? null,
+        trainLoss: r?.curves.trainLoss ?? [],
+        valAcc: r?.curves.valAcc ?? [],
+        testAccuracy: acc !== undefined && Number.isFinite(acc) ? acc : null,
+        error: t.error?.message ?? r?.error ?? null,
         filtersVersion: t.filters?.version ?? 0,
       };
     });
+  }
+
+  /** Every stored run: id, name, state. */
+  async runs(): Promise<{ id: string; name: string; state: string; epoch: number }[]> {
+    return this.page.evaluate(() => window.__netwright.runs.records.map((r) => ({ id: r.id, name: r.name, state: r.state, epoch: r.epoch })));
   }
 
   private async center(l: Locator): Promise<{ x: number; y: number }> {

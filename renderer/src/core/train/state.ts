@@ -2,6 +2,7 @@
 // per run between jobs (so a paused run resumes with its optimizer state), and converts it to and
 // from Checkpoints (so a run survives a crash or a reload).
 import * as tf from '@tensorflow/tfjs';
+import { setDropoutCalls } from '../compile/layers/dropout';
 import type { TrainConfig } from './config';
 import { makeOptimizer, setLearningRate } from './optimizers';
 import { emptyCurves, type Checkpoint, type RunCurves, type ScheduleState } from './protocol';
@@ -60,6 +61,8 @@ export async function stateFromCheckpoint(model: tf.LayersModel, config: TrainCo
   state.epoch = ckpt.epoch + 1;
   state.examplesSeen = ckpt.examplesSeen;
   state.steps = ckpt.steps;
+  // Each training step drew one mask per Dropout layer: continue their sequence where it stopped.
+  setDropoutCalls(model, ckpt.steps);
   state.seconds = ckpt.seconds;
   state.schedule = { ...ckpt.schedule };
   state.curves = structuredClone(ckpt.curves);

@@ -16,8 +16,12 @@ export function parse(command: string, argv: string[], flags: FlagSpec): Parsed 
     return { values: values as Parsed['values'], positionals };
   } catch (e) {
     // parseArgs says e.g. "Unknown option '--foo'. To specify a positional argument starting with a '-', ..."
-    const msg = (e as Error).message.split('. ')[0].replace(/\.$/, '');
-    throw new CliError(`${command}: ${msg} (see netwright ${command} --help)`, 2, );
+    const full = (e as Error).message;
+    const ambiguous = /Option '(--?[\w-]+)'.*argument is ambiguous/.exec(full);
+    const msg = ambiguous
+      ? `${ambiguous[1]} needs a value (write ${ambiguous[1]}=-X for a value that starts with "-")`
+      : full.split(/\.\s/)[0].replace(/\.$/, '');
+    throw new CliError(`${command}: ${msg} (see netwright ${command} --help)`);
   }
 }
 

@@ -24,7 +24,7 @@ export function progressText(p: ProgressState, width: number): string {
 }
 
 export class ProgressReporter {
-  private lastLine = 0;
+  private lastLine: number | null = null;
   private drawn = false;
 
   constructor(
@@ -55,7 +55,7 @@ export class ProgressReporter {
     }
     const t = this.now();
     const last = p.examplesSeen >= p.totalExamples;
-    if (this.lastLine && t - this.lastLine < this.plainEveryMs && !last) return;
+    if (this.lastLine !== null && t - this.lastLine < this.plainEveryMs && !last) return;
     this.lastLine = t;
     this.err.write(`${progressText(p, 0)}\n`);
   }

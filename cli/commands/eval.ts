@@ -21,8 +21,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const now = io.now ?? (() => performance.now());
   const t0 = now();
 
-  io.stderr.write(`Evaluating run "${record.name}" of ${path} on the MNIST test set\n`);
   const { engine, runId } = await loadRun('eval', record, backends, path, io);
+  io.stderr.write(`Evaluating run "${record.name}" of ${path} on the MNIST test set (${engine.backend?.name ?? '?'})\n`);
   let lastShown = 0;
   const { evaluation } = await engine.job({ type: 'evaluate', jobId: newId('eval'), runId }, (fraction) => {
     if (fraction - lastShown >= 0.25 || fraction === 1) {

@@ -70,10 +70,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const now = io.now ?? (() => performance.now());
   const t0 = now();
 
-  const progress = new ProgressReporter(io.stderr, now);
-  progress.line(`Training ${source.name}: ${config.epochs} epoch(s) of ${config.maxExamples ? `at most ${config.maxExamples.toLocaleString('en-US')}` : 'all'} examples, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, seed ${config.seed}`);
   const engine = await Engine.create();
   await checkMnistInput('train', graph);
+  const progress = new ProgressReporter(io.stderr, now);
+  progress.line(`Training ${source.name}: ${config.epochs} epoch(s) of ${config.maxExamples ? `at most ${config.maxExamples.toLocaleString('en-US')}` : 'all'} examples, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, seed ${config.seed}`);
 
   const runId = newId('run');
   const curves: RunCurves = emptyCurves();

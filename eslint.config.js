@@ -36,6 +36,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['cli/**/*.{ts,mjs}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['vue', 'pinia', 'electron', '@vue-flow/*', 'echarts', 'echarts/*'], message: 'The CLI is headless: core, node/ and Node built-ins only.' },
+          { group: ['**/stores/*', '**/components/*', '**/composables/*', '**/host/*'], message: 'The CLI must not depend on the app layers.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['renderer/src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -25,6 +25,7 @@ test set.
 Options:
   --epochs N       passes over the training examples
   --limit N        train on at most N examples per epoch (quick runs)
+  --test-limit N   test on the first N test images (default: all 10,000, as eval does)
   --batch N        batch size
   --lr X           learning rate
   --backend NAME   auto (default), wasm or cpu

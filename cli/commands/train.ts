@@ -18,6 +18,7 @@ import { checkMnistInput } from './shared';
 const FLAGS = {
   epochs: { type: 'string' },
   limit: { type: 'string' },
+  'test-limit': { type: 'string' },
   batch: { type: 'string' },
   lr: { type: 'string' },
   backend: { type: 'string' },
@@ -29,14 +30,17 @@ const FLAGS = {
 /** The source's settings with the flags applied, range-checked like the settings form. */
 export function trainConfigFrom(base: TrainConfig, values: Record<string, string | boolean | undefined>): TrainConfig {
   const c = 'train';
-  const config: TrainConfig = { ...base, backends: backendChain(c, stringFlag(c, 'backend', values.backend)) };
+  // The whole test set unless asked (a project's quick-run test limit would make eval disagree).
+  const config: TrainConfig = { ...base, backends: backendChain(c, stringFlag(c, 'backend', values.backend)), maxTestExamples: undefined };
   const epochs = intFlag(c, 'epochs', values.epochs);
   const limit = intFlag(c, 'limit', values.limit);
+  const testLimit = intFlag(c, 'test-limit', values['test-limit']);
   const batch = intFlag(c, 'batch', values.batch);
   const lr = numberFlag(c, 'lr', values.lr);
   const seed = intFlag(c, 'seed', values.seed);
   if (epochs !== undefined) config.epochs = epochs;
   if (limit !== undefined) config.maxExamples = limit;
+  if (testLimit !== undefined) config.maxTestExamples = testLimit;
   if (batch !== undefined) config.batchSize = batch;
   if (lr !== undefined) config.learningRate = lr;
   if (seed !== undefined) config.seed = seed;

@@ -82,6 +82,7 @@ describe('netwright arguments and inputs', () => {
     await expectUsageError(['train', 'lenet-5', '--limit', '2.5'], '--limit needs a whole number');
     await expectUsageError(['train', 'lenet-5', '--limit', '100000'], 'Examples per epoch must be at most 60000');
     await expectUsageError(['train', 'lenet-5', '--batch', '0'], 'Batch size must be at least 1');
+    await expectUsageError(['train', 'lenet-5', '--test-limit', '0'], 'Test examples must be at least 1');
     await expectUsageError(['train', 'lenet-5', '--lr', 'fast'], '--lr needs a number, got "fast"');
     await expectUsageError(['train', 'lenet-5', '--lr=-1'], 'Learning rate must be at least');
     await expectUsageError(['train', 'lenet-5', '--lr', '-1'], 'train: --lr needs a value (write --lr=-X for a value that starts with "-")');
@@ -93,6 +94,16 @@ describe('netwright arguments and inputs', () => {
     await expectUsageError(['eval'], 'eval: needs exactly one trained project file, got 0');
     await expectUsageError(['eval', 'a.json', '--limit', '5'], "Unknown option '--limit'");
     await expectUsageError(['predict', 'p.json'], 'predict: needs a trained project file and at least one image or folder');
+  });
+
+  it('applies the flags to the source’s settings; the whole test set unless asked', async () => {
+    const { trainConfigFrom } = await import('../../cli/commands/train');
+    const base = { ...DEFAULT_TRAIN_CONFIG, maxTestExamples: 500, backends: ['webgl' as const], learningRate: 0.05 };
+    expect(trainConfigFrom(base, { epochs: '3', limit: '2000', batch: '64', lr: '0.003', seed: '9', backend: 'wasm' })).toEqual({
+      ...DEFAULT_TRAIN_CONFIG, epochs: 3, maxExamples: 2000, batchSize: 64, learningRate: 0.003, seed: 9, backends: ['wasm'], maxTestExamples: undefined,
+    });
+    expect(trainConfigFrom(base, {})).toEqual({ ...base, backends: undefined, maxTestExamples: undefined });
+    expect(trainConfigFrom(base, { 'test-limit': '1000', backend: 'auto' })).toMatchObject({ maxTestExamples: 1000, backends: undefined, learningRate: 0.05 });
   });
 
   it('refuses an unknown template, naming the templates', async () => {

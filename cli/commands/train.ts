@@ -2,9 +2,10 @@
 // trained project (network, settings, the run with curves and weights) and a JSON report.
 import { writeFile } from 'node:fs/promises';
 import { serializeProject, type Project } from '../../renderer/src/core/graph/project';
+import { newRunRecord, reduceRun } from '../../renderer/src/core/runs/reduce';
 import type { RunRecord } from '../../renderer/src/core/runs/record';
 import type { TrainConfig } from '../../renderer/src/core/train/config';
-import { emptyCurves, type FromWorker, type RunCurves } from '../../renderer/src/core/train/protocol';
+import type { FromWorker } from '../../renderer/src/core/train/protocol';
 import { checkTrainConfig } from '../../renderer/src/core/train/settings';
 import { intFlag, numberFlag, parse, stringFlag } from '../args';
 import { backendChain, checkGraph, checkWritable, readSource, writeReport } from '../common';
@@ -12,7 +13,6 @@ import { Engine, newId, RunFailed } from '../engine';
 import { CliError, EXIT, type Io } from '../io';
 import { mnistRef } from '../mnist';
 import { ProgressReporter } from '../progress';
-import { networkSize } from '../stats';
 import { checkMnistInput } from './shared';
 
 const FLAGS = {
@@ -80,12 +80,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
   progress.line(`Training ${source.name}: ${config.epochs} epoch(s) of ${config.maxExamples ? `at most ${config.maxExamples.toLocaleString('en-US')}` : 'all'} examples, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, seed ${config.seed}`);
 
   const runId = newId('run');
-  const curves: RunCurves = emptyCurves();
+  // The run record is the app's: the same reduction of the same messages (core/runs/reduce.ts).
+  let record: RunRecord = newRunRecord(runId, `${source.name} (CLI)`, graph, config, Date.now());
   const epochs: EpochRow[] = [];
   // Throughput of training steps alone: examples over the time the progress windows took.
   let lastSeen = 0;
   let stepSeconds = 0;
-  let epochStart = 0;
   let stopping = false;
   const unlisten = io.onInterrupt?.(() => {
     if (stopping) return;
@@ -95,6 +95,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   });
 
   const onEvent = (m: FromWorker) => {
+    record = reduceRun(record, m);
     switch (m.type) {
       case 'status':
         // File-by-file loading and backend probing are noise here; the backend line says the outcome.
@@ -112,16 +113,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
         const delta = m.examplesSeen - lastSeen;
         if (delta > 0 && m.examplesPerSec > 0) stepSeconds += delta / m.examplesPerSec;
         lastSeen = m.examplesSeen;
-        curves.trainLoss.push([m.examplesSeen, m.loss]);
-        curves.trainAcc.push([m.examplesSeen, m.accuracy]);
         progress.progress({ epoch: m.epoch, epochs: config.epochs, examplesSeen: m.examplesSeen, totalExamples: m.totalExamples, examplesPerSec: m.examplesPerSec, loss: m.loss });
         break;
       }
       case 'epoch': {
-        curves.learningRate.push([epochStart, m.learningRate]);
-        epochStart = m.examplesSeen;
-        if (Number.isFinite(m.valLoss)) curves.valLoss.push([m.examplesSeen, m.valLoss]);
-        if (Number.isFinite(m.valAccuracy)) curves.valAcc.push([m.examplesSeen, m.valAccuracy]);
         const { type: _t, runId: _r, ...row } = m;
         epochs.push(row);
         const val = Number.isFinite(m.valAccuracy) ? `, validation accuracy ${(m.valAccuracy * 100).toFixed(2)}% (loss ${m.valLoss.toFixed(4)})` : '';
@@ -147,30 +142,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const backend = engine.backend?.name;
   const examplesSeen = done.examplesSeen;
   const examplesPerSecond = stepSeconds > 0 ? lastSeen / stepSeconds : done.seconds > 0 ? examplesSeen / done.seconds : 0;
-  const size = networkSize(graph);
-
-  const runRecord: RunRecord = {
-    id: runId,
-    name: `${source.name} · ${epochs.length} epoch${epochs.length === 1 ? '' : 's'} (CLI)`,
-    createdAt: Date.now(),
-    graph: structuredClone(graph),
-    config: structuredClone(config),
-    dataset: { kind: 'mnist' },
-    state: done.stopped ? 'stopped' : 'done',
-    curves,
-    epoch: epochs.length,
-    metrics: {
-      testAccuracy: done.testAccuracy,
-      testLoss: done.testLoss,
-      seconds: done.seconds,
-      examplesSeen,
-      examplesPerSecond,
-      params: size.params,
-      multiplyAdds: size.multiplyAdds,
-      ...(done.restoredEpoch ? { restoredEpoch: done.restoredEpoch } : {}),
-    },
-  };
-  if (backend) runRecord.backend = backend;
+  const runRecord: RunRecord = { ...record, name: `${source.name} · ${epochs.length} epoch${epochs.length === 1 ? '' : 's'} (CLI)` };
+  const metrics = runRecord.metrics!;
 
   if (outPath) {
     if (examplesSeen > 0) {
@@ -198,12 +171,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     backend: backend ?? null,
     seconds: done.seconds,
     totalSeconds: (now() - t0) / 1000,
-    params: size.params,
-    multiplyAdds: size.multiplyAdds,
+    params: metrics.params,
+    multiplyAdds: metrics.multiplyAdds,
     ...(done.restoredEpoch ? { restoredEpoch: done.restoredEpoch } : {}),
     config,
     epochs,
-    curves,
+    curves: runRecord.curves,
   };
   const pct = Number.isFinite(done.testAccuracy) ? `test accuracy ${(done.testAccuracy * 100).toFixed(2)}% (loss ${done.testLoss.toFixed(4)})` : 'stopped before the test pass';
   progress.line(

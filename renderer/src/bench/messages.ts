@@ -19,4 +19,7 @@ export interface ThroughputResult {
   trainer?: number;
   bare?: number;
   warmupSeconds?: number;
+  /** wasm: XNNPACK threads in use; and whether the worker was cross-origin isolated. */
+  threads?: number;
+  isolated?: boolean;
 }

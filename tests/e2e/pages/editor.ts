@@ -98,6 +98,13 @@ export class EditorPage {
     await expect(this.page.getByTestId(`train-${key}-error`)).toHaveCount(0);
   }
 
+  /** Sets a parameter of the selected block in the inspector. */
+  async setParam(key: string, value: string): Promise<void> {
+    const input = this.page.getByTestId(`param-${key}`);
+    await input.fill(value);
+    await input.press('Enter');
+  }
+
   async autosaved(): Promise<boolean> {
     return this.page.evaluate(() => window.__netwright.project.autosaved);
   }

@@ -8,7 +8,7 @@ import { loadMnist, type FetchFn, type TrainTestData } from '../data/dataset';
 import { evaluateDetailed, evaluationSample, isCancelled, predictProbabilities } from '../eval/evaluate';
 import { chooseBackend, probeTraining, type BackendLoaders, type LoaderOptions } from '../train/backends';
 import type { BackendName, TrainConfig } from '../train/config';
-import { assertNever, type Checkpoint, type DatasetRef, type FromWorker, type JobResult, type ToWorker } from '../train/protocol';
+import { assertNever, type BackendAttempt, type Checkpoint, type DatasetRef, type FromWorker, type JobResult, type ToWorker } from '../train/protocol';
 import { createState, disposeState, stateFromCheckpoint, type TrainState } from '../train/state';
 import { train, type Control } from '../train/trainer';
 import { readModelWeights, writeModelWeights } from '../train/weights';
@@ -68,6 +68,7 @@ export class JobServer {
   private queue: Promise<void> = Promise.resolve();
   private backendKey: string | null = null;
   private backend: BackendName | null = null;
+  private attempts: BackendAttempt[] = [];
 
   constructor(private readonly deps: ServerDeps) {}
 
@@ -141,7 +142,11 @@ export class JobServer {
   /** Chooses (or keeps) the backend for a chain; probes with one real step of `graph`. */
   private async ensureBackend(chain: BackendName[] | undefined, graph: Graph, wasmBaseUrl: string | undefined, runId: string): Promise<void> {
     const key = JSON.stringify(chain ?? 'auto');
-    if (this.backendKey === key && this.backend && tf.getBackend() === this.backend) return;
+    if (this.backendKey === key && this.backend && tf.getBackend() === this.backend) {
+      // Chosen before: every run still says which backend it trains on.
+      this.post({ type: 'backend', runId, backend: this.backend, attempts: this.attempts });
+      return;
+    }
     const choice = await chooseBackend({
       chain,
       // No explicit choice (Auto): skip a software WebGPU adapter, WebGL is faster there.
@@ -152,6 +157,7 @@ export class JobServer {
     });
     this.backendKey = key;
     this.backend = choice.backend;
+    this.attempts = choice.attempts;
     this.post({ type: 'backend', runId, backend: choice.backend, attempts: choice.attempts });
   }
 

@@ -4,7 +4,7 @@ import type { Graph } from '../../renderer/src/core/graph/types';
 import type { RunRecord } from '../../renderer/src/core/runs/record';
 import type { BackendName } from '../../renderer/src/core/train/config';
 import { Engine, newId, RunFailed } from '../engine';
-import { CliError, type Io } from '../io';
+import { CliError, EXIT, type Io } from '../io';
 import { mnistRef } from '../mnist';
 
 /** MNIST images are 28×28×1: the Input block must take one channel and at most 28×28 (centre crops). */
@@ -29,7 +29,11 @@ export async function loadRun(command: string, record: RunRecord, backends: Back
   try {
     await engine.job({ type: 'load', jobId: newId('load'), runId, graph: record.graph, config, dataset: mnistRef(io.env), weights: record.weights! });
   } catch (e) {
-    if (e instanceof RunFailed) throw new CliError(`${command}: ${path}: the stored weights do not fit run "${record.name}": ${e.message}`);
+    if (e instanceof RunFailed) {
+      // No backend is the machine's problem (exit 1); anything else is the file's (weights that do not fit its network).
+      if (/No TensorFlow\.js backend/.test(e.message)) throw new CliError(`${command}: ${e.message}`, EXIT.failed);
+      throw new CliError(`${command}: ${path}: run "${record.name}" cannot be loaded: ${e.message}`);
+    }
     throw e;
   }
   return { engine, runId };

@@ -169,7 +169,7 @@ export async function resolve(spec, context, next) {
     writeFileSync(join(dir, 'mismatch.json'), JSON.stringify(raw));
     const mismatch = await netwright(['eval', 'mismatch.json'], dir);
     expect(mismatch.code).toBe(2);
-    expect(mismatch.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^netwright eval: mismatch.json: the stored weights do not fit run/)]);
+    expect(mismatch.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^netwright eval: mismatch.json: run "convnetjs-mnist · 1 epoch \(CLI\)" cannot be loaded: "classifier_1\/kernel" is \[256, 10\] in the saved weights but \[256, 5\] in the model$/)]);
 
     // training a trained project again adds a run and keeps the first one
     const again = await netwright(['train', 'p.json', '--limit', '500', '--out', 'p2.json', '--report', 'r2.json'], dir);

@@ -40,6 +40,25 @@ function withModel(g: Graph, check: (c: CompiledModel) => void): void {
 }
 
 describe('compile', () => {
+  it('honours a strided conv: its config, and output shapes equal to analyze()', () => {
+    const g = chain(
+      ['in', 'Input', IMG(15, 15, 1)],
+      ['conv1', 'Conv2D', { filters: 3, kernelSize: 3, stride: 2, padding: 'same' }],
+      ['conv2', 'Conv2D', { filters: 2, kernelSize: 3, stride: 2, padding: 'valid' }],
+      ['flat', 'Flatten'],
+      ['out', 'Classifier', { classes: 10 }],
+    );
+    withModel(g, ({ model }) => {
+      expect(model.getLayer('conv1').getConfig()).toMatchObject({ strides: [2, 2] });
+      expect(model.getLayer('conv2').getConfig()).toMatchObject({ strides: [2, 2] });
+      const a = analyze(g);
+      // 15 → ceil(15/2) = 8 ('same'), then floor((8-3)/2)+1 = 3 ('valid').
+      expect(model.getLayer('conv1').outputShape).toEqual([null, ...a.blocks.conv1.shape!]);
+      expect(model.getLayer('conv2').outputShape).toEqual([null, 3, 3, 2]);
+      expect(a.blocks.conv2.shape).toEqual([3, 3, 2]);
+    });
+  });
+
   it('compiles a chain: names, output shape, parameter counts', () => {
     const g = chain(
       ['in', 'Input', IMG(8, 8, 1)],

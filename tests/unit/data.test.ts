@@ -104,6 +104,16 @@ describe('batch assembly and the input-shape adapter', () => {
     expect(Array.from(b.y)).toEqual([1, 0, 0, 0, 0, 1]);
   });
 
+  it('center-crops with odd slack by rounding the offset down (4×4 → 3×3 starts at row/col 0)', () => {
+    const b = assembleBatch(tinyDataset(), [1], 0, 1, [3, 3, 1], 'center');
+    expect(Array.from(b.x, (v) => Math.round(v * 255))).toEqual([100, 101, 102, 110, 111, 112, 120, 121, 122]);
+  });
+
+  it('refuses example indices outside the dataset instead of reading garbage', () => {
+    expect(() => assembleBatch(tinyDataset(), [3], 0, 1, [2, 2, 1], 'center')).toThrow(/index 3 is outside/);
+    expect(() => assembleBatch(tinyDataset(), [-1], 0, 1, [2, 2, 1], 'center')).toThrow(/outside/);
+  });
+
   it('random crops stay inside the image and follow the seed', () => {
     const ds = tinyDataset();
     const offsets = new Set<number>();

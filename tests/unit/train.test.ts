@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, type FetchFn, type TrainTestData } from '@/core/data/dataset';
 import { DEFAULT_TRAIN_CONFIG, type FromWorker, type TrainConfig } from '@/core/train/protocol';
+import { SeededDropout } from '@/core/compile/layers/dropout';
 import { createState, disposeState } from '@/core/train/state';
 import { evaluate, planData, train, type Control, type TrainOptions } from '@/core/train/trainer';
 import { readModelWeights, blobValues } from '@/core/train/weights';
@@ -17,10 +18,11 @@ const diskFetch: FetchFn = async (url) => {
 /** Tiny conv net: cpu tfjs in Node is slow, so one 3×3 conv with stride 2 and a softmax. */
 function tinyConvNet(inputSize = 24): tf.LayersModel {
   const input = tf.input({ shape: [inputSize, inputSize, 1], name: 'input_1' });
-  const c = tf.layers.conv2d({ name: 'conv2d_1', filters: 4, kernelSize: 3, strides: 2, activation: 'relu', padding: 'same' }).apply(input);
+  // Seeded weights and Dropout masks: an unseeded net sat on the accuracy threshold and failed 1 run in 6.
+  const c = tf.layers.conv2d({ name: 'conv2d_1', filters: 4, kernelSize: 3, strides: 2, activation: 'relu', padding: 'same', kernelInitializer: tf.initializers.heNormal({ seed: 11 }) }).apply(input);
   const f = tf.layers.flatten({ name: 'flatten_1' }).apply(c);
-  const d = tf.layers.dropout({ name: 'dropout_1', rate: 0.1 }).apply(f);
-  const out = tf.layers.dense({ name: 'classifier_1', units: 10, activation: 'softmax' }).apply(d) as tf.SymbolicTensor;
+  const d = new SeededDropout({ name: 'dropout_1', rate: 0.1, seed: 12 }).apply(f);
+  const out = tf.layers.dense({ name: 'classifier_1', units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 13 }) }).apply(d) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
 }
 

@@ -189,6 +189,9 @@ export function assembleBatch(
   let o = 0;
   for (let b = 0; b < size; b++) {
     const idx = indices[start + b];
+    if (!(idx >= 0 && idx < ds.count) || !Number.isInteger(idx)) {
+      throw new DatasetError(`example index ${idx} is outside the dataset (0..${ds.count - 1})`);
+    }
     const oy = crop === 'random' ? Math.floor(rnd() * (dy + 1)) : dy >> 1;
     const ox = crop === 'random' ? Math.floor(rnd() * (dx + 1)) : dx >> 1;
     let p = idx * imgSize + oy * rowIn + ox * c;

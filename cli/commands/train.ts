@@ -150,7 +150,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const { weights } = await engine.job({ type: 'weights', jobId: newId('weights'), runId });
       runRecord.weights = weights;
     }
-    const project: Project = { graph, trainConfig: config, runs: [...(source.project.runs ?? []), runRecord] };
+    // The project keeps its own backend and test-set choices (made for the app); the run records what the CLI used.
+    const trainConfig = { ...config, backends: source.project.trainConfig.backends, maxTestExamples: source.project.trainConfig.maxTestExamples };
+    const project: Project = { graph, trainConfig, runs: [...(source.project.runs ?? []), runRecord] };
     try {
       await writeFile(outPath, serializeProject(project));
     } catch (e) {

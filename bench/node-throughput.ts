@@ -67,7 +67,7 @@ export async function nodeEpoch(backend: 'wasm' | 'cpu', data: TrainTestData, ba
     const { xs, ys } = makeBatch(data.train, order, i, Math.min(order.length, i + batch), [24, 24, 1], 'random', rnd);
     const loss = opt.minimize(() => lossAndCorrect(model.apply(xs, { training: true }) as tf.Tensor, ys, true).loss, true, vars)!;
     tf.dispose([xs, ys]);
-    if (i === 0) tensorsAtStart = tf.memory().numTensors; // after the optimizer made its slots
+    if (i === 0) tensorsAtStart = tf.memory().numTensors - 1; // after the optimizer made its slots; minus the loss
     if (performance.now() - last > 10000) {
       last = performance.now();
       log(`  ${i + batch}/${order.length}  loss ${(await loss.data())[0].toFixed(3)}  ${(((i + batch) / (last - t)) * 1000).toFixed(0)} ex/s  tensors ${tf.memory().numTensors}`);
@@ -75,7 +75,7 @@ export async function nodeEpoch(backend: 'wasm' | 'cpu', data: TrainTestData, ba
     loss.dispose();
   }
   const seconds = (performance.now() - t) / 1000;
-  const tensorsAfter = tf.memory().numTensors - 1; // minus the last loss, disposed below
+  const tensorsAfter = tf.memory().numTensors;
   const testOrder = Uint32Array.from({ length: data.test.count }, (_, i) => i);
   let correct = 0;
   for (let i = 0; i < testOrder.length; i += 500) {

@@ -2,6 +2,10 @@
 
 /** Yields without setTimeout's 4 ms clamp (a MessageChannel round trip) where one exists. */
 export function makeYielder(): { yield: () => Promise<void>; close: () => void } {
+  // Node: setImmediate lets signals (Ctrl-C) and I/O in after each batch; a MessageChannel round
+  // trip there starves them for ~1,000 yields.
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  if (immediate) return { yield: () => new Promise((r) => void immediate(r)), close: () => {} };
   if (typeof MessageChannel === 'undefined') {
     return { yield: () => new Promise((r) => setTimeout(r, 0)), close: () => {} };
   }

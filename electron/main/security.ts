@@ -39,8 +39,10 @@ export function cspDirectives(options: CspOptions = {}): [string, string[]][] {
   }
   return [
     ['default-src', ["'self'"]],
-    // 'wasm-unsafe-eval' lets tfjs compile WebAssembly; no 'unsafe-eval', no inline scripts.
-    ['script-src', ["'self'", "'wasm-unsafe-eval'"]],
+    // 'wasm-unsafe-eval' lets tfjs compile WebAssembly; blob: because the threaded wasm build loads
+    // its helper workers' scripts from blob: URLs (without it setBackend('wasm') hangs). No
+    // 'unsafe-eval', no inline scripts.
+    ['script-src', ["'self'", "'wasm-unsafe-eval'", 'blob:']],
     // tfjs-backend-wasm's threaded build starts its workers from blob: URLs.
     ['worker-src', ["'self'", 'blob:']],
     ['img-src', ["'self'", 'data:', 'blob:']],

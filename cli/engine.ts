@@ -48,6 +48,9 @@ export class Engine {
       isCompileError: (e) => e instanceof CompileError,
       loaders: () => nodeLoaders(),
       fetchFn: fileFetch,
+      // Node has wasm and cpu only, and wasm (with our gradient kernels) is always the faster:
+      // Auto takes the first that trains instead of timing both.
+      measure: false,
     });
     engine = new Engine(server);
     return engine;

@@ -193,6 +193,22 @@ describe('JobServer', () => {
     expect(of(out, 'error')).toHaveLength(0);
   });
 
+  it('Auto times every backend that can train and keeps the fastest; a remembered choice skips the timing', async () => {
+    const auto = server();
+    await auto.s.handle({ type: 'train', runId: 'a', graph: tinyConvGraph(), config: cfg({ backends: undefined, maxExamples: 64 }), dataset });
+    const b = of(auto.out, 'backend')[0];
+    expect(b.measured).toBe(true);
+    expect(b.backend).toBe('cpu');
+    expect(b.attempts.find((a) => a.backend === 'cpu')?.examplesPerSec).toBeGreaterThan(0);
+    expect(b.attempts.find((a) => a.backend === 'webgl')?.ok).toBe(false); // no loader for it in Node
+
+    const again = server();
+    await again.s.handle({ type: 'train', runId: 'b', graph: tinyConvGraph(), config: cfg({ backends: undefined, maxExamples: 64 }), dataset, preferBackend: 'cpu' });
+    const c = of(again.out, 'backend')[0];
+    expect(c.measured).toBeUndefined();
+    expect(c.attempts).toEqual([{ backend: 'cpu', ok: true }]);
+  });
+
   it('reports jobs on unknown runs and bad sample indices as job errors', async () => {
     const { s, out } = server();
     await expect(job(s, out, { type: 'evaluate', jobId: 'x', runId: 'nope' })).rejects.toThrow(/no trained model/);

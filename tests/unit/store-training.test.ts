@@ -176,6 +176,30 @@ describe('training store + run records', () => {
     expect((await storage.list()).map((r) => r.id)).toEqual([second]);
   });
 
+  it('remembers the backend Auto measured for a model of this size and asks for it next time', () => {
+    const mem = new Map<string, string>();
+    const g = globalThis as { localStorage?: unknown };
+    g.localStorage = { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) };
+    try {
+      const { t, runId } = startRun();
+      expect(sent[0].type === 'train' && sent[0].preferBackend).toBeUndefined();
+      t.handle({ type: 'backend', runId, backend: 'wasm', attempts: [], label: 'wasm (1 thread)', measured: true });
+      expect(t.backendLabel).toBe('wasm (1 thread)');
+      t.handle({ type: 'done', runId, stopped: false, testLoss: 1, testAccuracy: 0.5, seconds: 1, examplesSeen: 10 });
+      t.start(TEMPLATES[1].graph);
+      const next = sent.filter((m) => m.type === 'train').at(-1)!;
+      expect(next.type === 'train' && next.preferBackend).toBe('wasm');
+      // An explicit backend choice is the user's: nothing is preferred over it.
+      t.handle({ type: 'done', runId: t.runId!, stopped: false, testLoss: 1, testAccuracy: 0.5, seconds: 1, examplesSeen: 10 });
+      t.updateConfig({ backends: ['cpu'] });
+      t.start(TEMPLATES[1].graph);
+      const last = sent.filter((m) => m.type === 'train').at(-1)!;
+      expect(last.type === 'train' && last.preferBackend).toBeUndefined();
+    } finally {
+      delete g.localStorage;
+    }
+  });
+
   it('routes job replies to the request that asked, with progress', async () => {
     const { t } = startRun();
     const fractions: number[] = [];

@@ -15,6 +15,7 @@ import {
 import { checkTrainConfig } from '../core/train/settings';
 import { useHost } from '../composables/useHost';
 import { useRunStorage } from '../host/run-storage';
+import { rememberBackend, rememberedBackend } from '../host/backend-memory';
 import { useRunsStore } from './runs';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'stopping' | 'done' | 'stopped' | 'error';
@@ -53,6 +54,8 @@ export const useTrainingStore = defineStore('training', () => {
   const phase = ref<TrainPhase | null>(null);
   const phaseMessage = ref('');
   const backend = ref<BackendName | null>(null);
+  /** The badge's name for it, e.g. 'wasm (1 thread)'. */
+  const backendLabel = ref('');
   const attempts = ref<BackendAttempt[]>([]);
   const epoch = ref(0);
   const examplesSeen = ref(0);
@@ -131,7 +134,11 @@ export const useTrainingStore = defineStore('training', () => {
     backend.value = null;
     attempts.value = [];
     try {
-      post({ type: 'train', runId: id, graph: plain(graph), config: cfg, dataset: { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() }, ...wasm() });
+      const prefer = cfg.backends === undefined ? rememberedBackend(record.metrics?.params ?? 0) : undefined;
+      post({
+        type: 'train', runId: id, graph: plain(graph), config: cfg, dataset: { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() },
+        ...(prefer ? { preferBackend: prefer } : {}), ...wasm(),
+      });
       inWorker.value = new Set(inWorker.value).add(id);
     } catch (e) {
       fail(`Could not start training: ${e instanceof Error ? e.message : String(e)}`);
@@ -264,10 +271,14 @@ export const useTrainingStore = defineStore('training', () => {
         phase.value = msg.phase;
         if (status.value !== 'stopping' && status.value !== 'pausing') phaseMessage.value = msg.message;
         break;
-      case 'backend':
+      case 'backend': {
         backend.value = msg.backend;
+        backendLabel.value = msg.label ?? msg.backend;
         attempts.value = msg.attempts;
+        const params = runs.byId.get(msg.runId)?.metrics?.params;
+        if (msg.measured && params) rememberBackend(params, msg.backend);
         break;
+      }
       case 'progress':
         if (status.value === 'starting') status.value = 'running';
         epoch.value = msg.epoch;
@@ -309,7 +320,7 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   return {
-    config, dataset, status, runId, phase, phaseMessage, backend, attempts, epoch, examplesSeen, totalExamples,
+    config, dataset, status, runId, phase, phaseMessage, backend, backendLabel, attempts, epoch, examplesSeen, totalExamples,
     examplesPerSec, error, notices, filters, inWorker,
     isRunning, isPaused, fraction,
     setTransport, updateConfig, setConfig, start, stop, pause, resume, request, cancelJobs, ensureInWorker, keepWeights, fail, abandon, handle,

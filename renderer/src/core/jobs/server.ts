@@ -6,8 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../graph/types';
 import { loadMnist, type FetchFn, type TrainTestData } from '../data/dataset';
 import { evaluateDetailed, evaluationSample, isCancelled, predictProbabilities } from '../eval/evaluate';
-import { chooseBackend, probeTraining, type BackendLoaders, type LoaderOptions } from '../train/backends';
-import type { BackendName, TrainConfig } from '../train/config';
+import { chooseBackend, describeBackend, measureTraining, probeTraining, type BackendLoaders, type LoaderOptions } from '../train/backends';
+import { BACKEND_CHAIN, type BackendName, type TrainConfig } from '../train/config';
 import { assertNever, type BackendAttempt, type Checkpoint, type DatasetRef, type FromWorker, type JobResult, type ToWorker } from '../train/protocol';
 import { createState, disposeState, stateFromCheckpoint, type TrainState } from '../train/state';
 import { train, type Control } from '../train/trainer';
@@ -29,6 +29,8 @@ export interface ServerDeps {
   loaders: (wasmBaseUrl: string | undefined, options: LoaderOptions) => BackendLoaders;
   fetchFn?: FetchFn;
   now?: () => number;
+  /** false: Auto takes the first backend that trains instead of timing each (tests, the CLI). */
+  measure?: boolean;
 }
 
 interface RunEntry {
@@ -37,6 +39,7 @@ interface RunEntry {
   config: TrainConfig;
   dataset: DatasetRef;
   wasmBaseUrl?: string;
+  preferBackend?: BackendName;
   model: tf.LayersModel | null;
   filtersBlockId?: string;
   /** Present while the run can still train (running or paused). */
@@ -139,26 +142,41 @@ export class JobServer {
     return p;
   }
 
-  /** Chooses (or keeps) the backend for a chain; probes with one real step of `graph`. */
-  private async ensureBackend(chain: BackendName[] | undefined, graph: Graph, wasmBaseUrl: string | undefined, runId: string): Promise<void> {
+  /**
+   * Chooses (or keeps) the backend for a chain; probes with one real step of `graph`. Auto (no
+   * chain) times a few real steps on every backend that can train it and keeps the fastest,
+   * unless the renderer remembers a measured choice for a model of this size (`prefer`).
+   */
+  private async ensureBackend(
+    chain: BackendName[] | undefined,
+    graph: Graph,
+    wasmBaseUrl: string | undefined,
+    runId: string,
+    prefer?: BackendName,
+    batch = 32,
+  ): Promise<void> {
     const key = JSON.stringify(chain ?? 'auto');
     if (this.backendKey === key && this.backend && tf.getBackend() === this.backend) {
       // Chosen before: every run still says which backend it trains on.
-      this.post({ type: 'backend', runId, backend: this.backend, attempts: this.attempts });
+      this.post({ type: 'backend', runId, backend: this.backend, attempts: this.attempts, label: describeBackend(this.backend) });
       return;
     }
+    const auto = chain === undefined;
+    const measure = auto && !prefer && this.deps.measure !== false;
+    const build = () => this.deps.compile(graph).model;
     const choice = await chooseBackend({
-      chain,
+      chain: auto && prefer ? [prefer, ...BACKEND_CHAIN.filter((b) => b !== prefer)] : chain,
       // No explicit choice (Auto): skip a software WebGPU adapter, WebGL is faster there.
-      loaders: this.deps.loaders(wasmBaseUrl, { skipSoftwareWebGpu: chain === undefined }),
-      probe: () => probeTraining(() => this.deps.compile(graph).model),
+      loaders: this.deps.loaders(wasmBaseUrl, { skipSoftwareWebGpu: auto }),
+      probe: () => probeTraining(build),
       isFatal: this.deps.isCompileError,
-      onAttempt: (b) => this.post({ type: 'status', runId, phase: 'probing', message: `Trying the ${b} backend` }),
+      onAttempt: (b) => this.post({ type: 'status', runId, phase: 'probing', message: measure ? `Timing the ${b} backend` : `Trying the ${b} backend` }),
+      ...(measure ? { mode: 'fastest' as const, measure: () => measureTraining(build, { batch }) } : {}),
     });
     this.backendKey = key;
     this.backend = choice.backend;
     this.attempts = choice.attempts;
-    this.post({ type: 'backend', runId, backend: choice.backend, attempts: choice.attempts });
+    this.post({ type: 'backend', runId, backend: choice.backend, attempts: choice.attempts, label: describeBackend(choice.backend), ...(measure ? { measured: true } : {}) });
   }
 
   private startTrain(msg: TrainMsg): Promise<void> {
@@ -166,7 +184,7 @@ export class JobServer {
     for (const r of this.runs.values()) if (r.training) r.control = 'stop';
     this.disposeRun(msg.runId);
     const run: RunEntry = {
-      runId: msg.runId, graph: msg.graph, config: msg.config, dataset: msg.dataset, wasmBaseUrl: msg.wasmBaseUrl,
+      runId: msg.runId, graph: msg.graph, config: msg.config, dataset: msg.dataset, wasmBaseUrl: msg.wasmBaseUrl, preferBackend: msg.preferBackend,
       model: null, state: null, control: 'run', training: true, recoveries: 0,
       ...(msg.from ? { lastCheckpoint: msg.from } : {}),
     };
@@ -181,7 +199,7 @@ export class JobServer {
       this.post({ type: 'status', runId, phase: 'loading-data', message: 'Loading MNIST' });
       await this.loadData(run.dataset, (m) => this.post({ type: 'status', runId, phase: 'loading-data', message: m }));
       if (stopRequested(run)) return this.endRun(run, 'stopped');
-      await this.ensureBackend(config.backends, run.graph, run.wasmBaseUrl, runId);
+      await this.ensureBackend(config.backends, run.graph, run.wasmBaseUrl, runId, run.preferBackend, config.batchSize);
       if (stopRequested(run)) return this.endRun(run, 'stopped');
       await this.build(run, from);
     } catch (e) {

@@ -86,6 +86,11 @@ export type ToWorker =
       dataset: DatasetRef;
       from?: Checkpoint;
       /**
+       * Auto only: a backend measured fastest for a model of this size on this machine before. It is
+       * tried first, without measuring every backend again (which costs seconds of shader compiles).
+       */
+      preferBackend?: BackendName;
+      /**
        * Absolute URL of the folder holding tfjs-backend-wasm*.wasm (ends with '/'). Optional: the
        * worker falls back to `../wasm/` next to its own script, which is right for built apps only.
        */
@@ -136,7 +141,16 @@ export type JobResult =
 
 export type FromWorker =
   | { type: 'status'; runId: string; phase: TrainPhase; message: string }
-  | { type: 'backend'; runId: string; backend: BackendName; attempts: BackendAttempt[] }
+  | {
+      type: 'backend';
+      runId: string;
+      backend: BackendName;
+      attempts: BackendAttempt[];
+      /** How the badge should name it, e.g. 'wasm (1 thread)'. */
+      label?: string;
+      /** Auto measured every backend this time (so the choice is worth remembering). */
+      measured?: boolean;
+    }
   | {
       type: 'progress';
       runId: string;

@@ -1,7 +1,6 @@
 // Training throughput of the ConvNetJS MNIST template in this Node process on a tfjs backend
 // loaded by renderer/src/node (wasm + our gradient kernels): a bare minimize() loop over real
 // MNIST batches already on the backend, and one full epoch (--epoch) with its test accuracy.
-// TODO(lead): time core/train's trainer here too once its refactored train() settles.
 import * as tf from '@tensorflow/tfjs';
 import { compile } from '../renderer/src/core/compile/compiler';
 import { makeBatch, shuffledIndices, type TrainTestData } from '../renderer/src/core/data/dataset';
@@ -9,46 +8,24 @@ import { templateById } from '../renderer/src/core/graph/templates';
 import { lossAndCorrect, trainableVariables } from '../renderer/src/core/train/step';
 import { wasmThreadCount } from '../renderer/src/core/train/backends';
 import { useNodeBackend } from '../renderer/src/node';
+import { compareLoops } from '../renderer/src/bench/loops';
 
 const build = () => compile(templateById('convnetjs-mnist')!.graph, { seed: 1 }).model;
 
 export interface NodeResult {
   backend: 'wasm' | 'cpu';
+  /** The bare loop's examples/s, and the trainer's. */
   examplesPerSec: number;
+  trainer: number;
+  checkpointMs: number;
   threads?: number;
 }
 
-/** Examples/s of a bare Adam loop (batches prepared on the backend beforehand). */
+/** The bare tfjs loop and core/train's trainer on the same work (renderer/src/bench/loops.ts). */
 export async function nodeThroughput(backend: 'wasm' | 'cpu', data: TrainTestData, examples: number, batch: number): Promise<NodeResult> {
   await useNodeBackend(backend);
-  const model = build();
-  const opt = tf.train.adam(0.001);
-  const vars = trainableVariables(model);
-  const n = Math.max(batch, Math.floor(examples / batch) * batch);
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  const { xs, ys } = makeBatch(data.train, order, 0, n, [24, 24, 1], 'center');
-  const step = (s: number) =>
-    tf.tidy(() => {
-      const x = tf.slice(xs, [s, 0, 0, 0], [batch, 24, 24, 1]);
-      const y = tf.slice(ys, [s, 0], [batch, 10]);
-      return opt.minimize(() => lossAndCorrect(model.apply(x, { training: true }) as tf.Tensor, y, true).loss, true, vars)!;
-    });
-  for (let i = 0; i < 2; i++) {
-    const l = step(0);
-    await l.data();
-    l.dispose();
-  }
-  const t = performance.now();
-  for (let s = 0; s < n; s += batch) {
-    const l = step(s);
-    if (s + batch >= n) await l.data();
-    l.dispose();
-  }
-  const sec = (performance.now() - t) / 1000;
-  tf.dispose([xs, ys]);
-  opt.dispose();
-  model.dispose();
-  return { backend, examplesPerSec: n / sec, threads: backend === 'wasm' ? wasmThreadCount() : undefined };
+  const r = await compareLoops(build, data, examples, batch);
+  return { backend, examplesPerSec: r.bare, trainer: r.trainer, checkpointMs: r.checkpointMs, threads: backend === 'wasm' ? wasmThreadCount() : undefined };
 }
 
 /** One epoch over the 60k training images (random 24×24 crops), then the 10k test set (centre crops). */

@@ -96,6 +96,12 @@ function pytorch(batch: number, examples: number): { examplesPerSecond: number; 
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
 
+/** 'trainer/bare 0.97; checkpoint 4 ms = 0.02% of a 60,000-example epoch'. */
+function loopLine(where: string, trainer: number, bare: number, checkpointMs: number): string {
+  const epochMs = (60000 / trainer) * 1000;
+  return `  ${where}: trainer / bare = ${fmt(trainer / bare, 2)}; one checkpoint ${fmt(checkpointMs, 1)} ms = ${fmt((100 * checkpointMs) / epochMs, 3)}% of a full MNIST epoch`;
+}
+
 async function throughputBench(page: Page): Promise<void> {
   const examples = Number(args.examples);
   const batch = Number(args.batch);
@@ -110,10 +116,13 @@ async function throughputBench(page: Page): Promise<void> {
   console.log(`convnetjs (Node ${process.versions.node}): ${fmt(cjs.examplesPerSec)} ex/s`);
   rows.push({ engine: 'convnetjs', backend: 'js', runtime: 'node', batch: 20, examplesPerSecond: cjs.examplesPerSec });
 
+  const loopRatios: string[] = [];
   for (const b of ['wasm'] as const) {
     const r = await nodeThroughput(b, data, examples, batch);
-    console.log(`tfjs ${b} in Node (our kernels, ${r.threads ?? '?'} thread): ${fmt(r.examplesPerSec)} ex/s`);
-    rows.push({ engine: 'netwright', backend: b, runtime: 'node', batch, examplesPerSecond: r.examplesPerSec, threads: r.threads, note: 'bare tfjs loop' });
+    console.log(`Node ${b} (our kernels, ${r.threads ?? '?'} thread): trainer ${fmt(r.trainer)} ex/s, bare tfjs loop ${fmt(r.examplesPerSec)} ex/s`);
+    rows.push({ engine: 'netwright', backend: b, runtime: 'node', batch, examplesPerSecond: r.trainer, threads: r.threads, note: 'core/train trainer' });
+    rows.push({ engine: 'tfjs', backend: b, runtime: 'node', batch, examplesPerSecond: r.examplesPerSec, threads: r.threads, note: 'bare tfjs loop' });
+    loopRatios.push(loopLine(`${b} in Node`, r.trainer, r.examplesPerSec, r.checkpointMs));
   }
 
   for (const b of backends) {
@@ -125,8 +134,10 @@ async function throughputBench(page: Page): Promise<void> {
       continue;
     }
     const threads = r.threads ? `, ${r.threads} thread(s), isolated ${r.isolated}` : '';
-    console.log(`${b} (Chromium): ${fmt(r.bare)} ex/s (probe ${fmt(r.warmupSeconds, 1)} s${threads}, ${took} s total)`);
-    rows.push({ engine: 'netwright', backend: b, runtime: 'chromium', batch, examplesPerSecond: r.bare!, threads: r.threads, note: 'bare tfjs loop' });
+    console.log(`${b} (Chromium): trainer ${fmt(r.trainer)} ex/s, bare tfjs loop ${fmt(r.bare)} ex/s (probe ${fmt(r.warmupSeconds, 1)} s${threads}, ${took} s total)`);
+    rows.push({ engine: 'netwright', backend: b, runtime: 'chromium', batch, examplesPerSecond: r.trainer!, threads: r.threads, note: 'core/train trainer' });
+    rows.push({ engine: 'tfjs', backend: b, runtime: 'chromium', batch, examplesPerSecond: r.bare!, threads: r.threads, note: 'bare tfjs loop' });
+    loopRatios.push(loopLine(`${b} in Chromium`, r.trainer!, r.bare!, r.checkpointMs!));
   }
 
   const torch = pytorch(batch, examples);
@@ -144,9 +155,11 @@ async function throughputBench(page: Page): Promise<void> {
     const name =
       r.engine === 'convnetjs' ? 'convnetjs 0.3.0 in Node (adadelta)' :
       r.engine === 'pytorch' ? `PyTorch CPU (${r.threads} threads)` :
-      `tfjs ${r.backend} in ${r.runtime === 'node' ? 'Node' : 'Chromium'}${r.threads ? ` (${r.threads} thread${r.threads > 1 ? 's' : ''})` : ''}`;
+      `${r.engine === 'netwright' ? 'Netwright trainer' : 'bare tfjs loop'}, ${r.backend} in ${r.runtime === 'node' ? 'Node' : 'Chromium'}${r.threads ? ` (${r.threads} thread${r.threads > 1 ? 's' : ''})` : ''}`;
     console.log(`| ${name} | ${r.batch} | ${fmt(r.examplesPerSecond)} | ${fmt(r.examplesPerSecond / c, 2)} | ${pt ? fmt(r.examplesPerSecond / pt, 3) : '–'} |`);
   }
+  console.log('\nTrainer against a bare tfjs loop on the same backend (target: within 10%), and the cost of a checkpoint:');
+  for (const l of loopRatios) console.log(l);
   if (args.report) {
     writeFileSync(args.report, JSON.stringify(rows, null, 2) + '\n');
     console.log(`\nwrote ${rows.length} rows to ${args.report}`);

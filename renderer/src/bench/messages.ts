@@ -19,6 +19,8 @@ export interface ThroughputResult {
   trainer?: number;
   bare?: number;
   warmupSeconds?: number;
+  /** One epoch-end checkpoint of the trained state, in milliseconds. */
+  checkpointMs?: number;
   /** wasm: XNNPACK threads in use; and whether the worker was cross-origin isolated. */
   threads?: number;
   isolated?: boolean;

@@ -1,9 +1,10 @@
 // Graph → tf.LayersModel with the functional API, so any DAG (residual Add, Concatenate branches)
 // compiles. Every layer is named after its block id: model.getLayer(blockId) finds a block's layer,
 // and saved weights carry block ids. Pure: no training setup (the trainer compiles the optimizer).
+// Each block builds its own layer (its `layer` in core/blocks/); this file wires them together.
 import * as tf from '@tensorflow/tfjs';
 import { analyze, incoming } from '../graph/analyze';
-import { resolveParams } from '../graph/catalog';
+import { BLOCK_SPEC, isBlockType, resolveParams, type CustomLayerClasses, type Initializer } from '../blocks/index';
 import type { Block, Graph, Params } from '../graph/types';
 import { SameAvgPool2D } from './layers/avgpool';
 import { registerCustomLayers } from './layers/index';
@@ -36,12 +37,7 @@ export class CompileError extends Error {
 
 const BLOCK_ID = /^[A-Za-z0-9_]+$/;
 
-type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear';
-type Initializer = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'normal' | 'zeros';
-type Padding = 'same' | 'valid';
-
 const num = (p: Params, key: string): number => Number(p[key]);
-const str = <T extends string>(p: Params, key: string): T => String(p[key]) as T;
 
 export interface CompileOptions {
   /** Seeds the weight initializers, so a run can be repeated exactly; unseeded when undefined. */
@@ -56,74 +52,28 @@ const SCALED_INITIALIZERS = {
 } as const;
 
 /** A kernel initializer: 'normal' is N(0, initStd²) (tfjs' randomNormal), 'zeros' all zeros. */
-function kernelInitializer(kind: Initializer, p: Params, seed: number | undefined): ReturnType<typeof tf.initializers.zeros> {
+function kernelInitializer(kind: string, p: Params, seed: number | undefined): Initializer {
   switch (kind) {
     case 'zeros':
       return tf.initializers.zeros();
     case 'normal':
       return tf.initializers.randomNormal({ mean: 0, stddev: num(p, 'initStd'), seed });
-    default:
-      return SCALED_INITIALIZERS[kind]({ seed });
+    default: {
+      const make = SCALED_INITIALIZERS[kind as keyof typeof SCALED_INITIALIZERS];
+      if (!make) throw new Error(`unknown initializer "${kind}"`);
+      return make({ seed });
+    }
   }
 }
 
-/** The tfjs layer for one non-Input block, named after the block id. */
+const CUSTOM: CustomLayerClasses = { SameAvgPool2D, L2Pool2D, LocalContrastNorm, SeededDropout };
+
+/** The tfjs layer for one non-Input block, named after the block id (built by its block spec). */
 function makeLayer(block: Block, p: Params, seed: number | undefined): tf.layers.Layer {
-  const name = block.id;
+  const spec = isBlockType(block.type) ? BLOCK_SPEC[block.type] : undefined;
+  if (!spec?.layer) throw new CompileError(`Unknown block type "${String(block.type)}".`, block.id);
   // Each layer gets its own seed, so two equal layers do not start with equal weights.
-  const init = (kind: Initializer) => kernelInitializer(kind, p, seed);
-  switch (block.type) {
-    case 'Conv2D':
-      return tf.layers.conv2d({
-        name,
-        filters: num(p, 'filters'),
-        kernelSize: num(p, 'kernelSize'),
-        strides: num(p, 'stride'),
-        padding: str<Padding>(p, 'padding'),
-        activation: str<Activation>(p, 'activation'),
-        kernelInitializer: init(str<Initializer>(p, 'initializer')),
-        useBias: Boolean(p.useBias),
-      });
-    case 'MaxPool2D':
-      return tf.layers.maxPooling2d({ name, poolSize: num(p, 'poolSize'), strides: num(p, 'stride'), padding: str<Padding>(p, 'padding') });
-    case 'AvgPool2D': {
-      const args = { name, poolSize: num(p, 'poolSize'), strides: num(p, 'stride') };
-      // The stock layer's gradient is wrong at the borders with 'same' padding (see layers/avgpool.ts).
-      return str<Padding>(p, 'padding') === 'same'
-        ? new SameAvgPool2D({ ...args, padding: 'same' })
-        : tf.layers.averagePooling2d({ ...args, padding: 'valid' });
-    }
-    case 'L2Pool2D':
-      return new L2Pool2D({ name, poolSize: num(p, 'poolSize'), strides: num(p, 'stride'), padding: str<Padding>(p, 'padding') });
-    case 'LocalContrastNorm':
-      return new LocalContrastNorm({ name, kernelSize: num(p, 'kernelSize'), sigma: num(p, 'sigma') });
-    case 'Dropout':
-      // Seeded: a new mask each step from (seed, step), so a run repeats; tfjs' own seeded Dropout
-      // would reuse one mask for the whole run (see layers/dropout.ts).
-      return seed === undefined ? tf.layers.dropout({ name, rate: num(p, 'rate') }) : new SeededDropout({ name, rate: num(p, 'rate'), seed });
-    case 'Dense':
-      return tf.layers.dense({
-        name,
-        units: num(p, 'units'),
-        activation: str<Activation>(p, 'activation'),
-        kernelInitializer: init(str<Initializer>(p, 'initializer')),
-        useBias: Boolean(p.useBias),
-      });
-    case 'Flatten':
-      return tf.layers.flatten({ name });
-    case 'Activation':
-      return tf.layers.activation({ name, activation: str<Activation>(p, 'fn') });
-    case 'BatchNorm':
-      return tf.layers.batchNormalization({ name, axis: -1, momentum: num(p, 'momentum'), epsilon: num(p, 'epsilon') });
-    case 'Add':
-      return tf.layers.add({ name });
-    case 'Concatenate':
-      return tf.layers.concatenate({ name, axis: -1 });
-    case 'Classifier':
-      return tf.layers.dense({ name, units: num(p, 'classes'), activation: 'softmax', kernelInitializer: init('glorotUniform') });
-    default:
-      throw new CompileError(`Unknown block type "${String(block.type)}".`, block.id);
-  }
+  return spec.layer({ tf, name: block.id, params: p, seed, init: (kind) => kernelInitializer(kind, p, seed), custom: CUSTOM });
 }
 
 /** Ids of `target` and every block it depends on: blocks whose output is unused stay out of the model. */

@@ -13,11 +13,10 @@
 //   H·W·(2·(C + 2k) + C). Subtractions, divisions and square roots are not counted.
 // - BatchNorm: one per element (x·scale + shift at inference).
 // - Input, Flatten, Activation, Dropout (identity at inference), Add and Concatenate: 0.
+// Each block's count is its `multiplyAdds` in core/blocks/.
 import { analyze, incoming } from './analyze';
-import { resolveParams } from './catalog';
+import { BLOCK_SPEC, resolveParams } from '../blocks/index';
 import type { Analysis, Block, Graph, Shape } from './types';
-
-const size = (s: Shape): number => s.reduce((a, b) => a * b, 1);
 
 /** Ids of the first Classifier and every block it depends on; empty without a Classifier. */
 export function blocksReachingOutput(graph: Graph): Set<string> {
@@ -37,31 +36,9 @@ export function blocksReachingOutput(graph: Graph): Set<string> {
   return seen;
 }
 
-/** Multiply-adds of one block for one example, given its input shapes and output shape. */
+/** Multiply-adds of one block for one example, given its input shapes and output shape (its block spec's count). */
 function blockMultiplyAdds(block: Block, inputs: Shape[], output: Shape): number {
-  const p = resolveParams(block);
-  const n = (key: string): number => Number(p[key]);
-  const input = inputs[0];
-  switch (block.type) {
-    case 'Conv2D':
-      return output[0] * output[1] * n('kernelSize') ** 2 * input[2] * n('filters');
-    case 'Dense':
-      return input[0] * n('units');
-    case 'Classifier':
-      return input[0] * n('classes');
-    case 'MaxPool2D':
-    case 'AvgPool2D':
-    case 'L2Pool2D':
-      return size(output) * n('poolSize') ** 2;
-    case 'LocalContrastNorm': {
-      const [h, w, c] = input;
-      return h * w * (2 * (c + 2 * n('kernelSize')) + c);
-    }
-    case 'BatchNorm':
-      return size(output);
-    default:
-      return 0;
-  }
+  return BLOCK_SPEC[block.type].multiplyAdds(resolveParams(block), inputs, output);
 }
 
 /**

@@ -4,17 +4,11 @@
 // is subtly wrong. Here: zero-pad explicitly, take a 'valid' average (whose gradient is right,
 // every window being full), then rescale by a constant map of k*k / (cells inside).
 import * as tf from '@tensorflow/tfjs';
-import { windowOutput } from '../../graph/catalog';
+import { samePad, windowOutput } from '../../blocks/spec';
+
+export { samePad };
 
 export type PoolPadding = 'valid' | 'same';
-
-/** TF/Keras 'same' padding along one axis: [before, after]; an odd extra cell goes after. */
-export function samePad(size: number, kernel: number, stride: number): [number, number] {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + kernel - size, 0);
-  const before = Math.floor(total / 2);
-  return [before, total - before];
-}
 
 /** Output length of a pooling window along one axis (null stays null: unknown size). */
 export function pooledSize(size: number | null, kernel: number, stride: number, padding: PoolPadding): number | null {

@@ -2,6 +2,7 @@
 // max pooling (p → ∞). Built on avgPool2d so 'same' padding gets the corrected gradient and the
 // mean counts only the cells inside the input, as Keras average pooling does.
 import * as tf from '@tensorflow/tfjs';
+import { L2_POOL_EPSILON } from '../../blocks/l2pool';
 import { avgPool2d, PoolLayer, single, type PoolLayerArgs } from './avgpool';
 
 export interface L2Pool2DArgs extends PoolLayerArgs {
@@ -15,7 +16,7 @@ export class L2Pool2D extends PoolLayer {
 
   constructor(args: L2Pool2DArgs) {
     super(args, 'valid');
-    this.epsilon = args.epsilon ?? 1e-6;
+    this.epsilon = args.epsilon ?? L2_POOL_EPSILON;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

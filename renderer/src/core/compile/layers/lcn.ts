@@ -7,7 +7,11 @@
 // The Gaussian is separable, so each blur is two 1-D convolutions on the channel mean (k + k
 // multiplies per pixel instead of k·k·C). conv2d has gradient kernels on cpu, webgl and webgpu.
 import * as tf from '@tensorflow/tfjs';
+import { gaussian1d, insideWeight, LCN_EPSILON } from '../../blocks/lcn';
 import { single, singleShape, type BaseLayerArgs } from './avgpool';
+
+// The window maths is shared with the block's exports (core/blocks/lcn.ts).
+export { gaussian1d, insideWeight };
 
 export interface LocalContrastNormArgs extends BaseLayerArgs {
   /** Window size, odd. */
@@ -16,27 +20,6 @@ export interface LocalContrastNormArgs extends BaseLayerArgs {
   sigma?: number;
   /** Floor of the divisor, so flat regions (σ ≈ 0) neither blow up nor give NaN gradients. */
   epsilon?: number;
-}
-
-/** 1-D Gaussian of odd length `size`, normalised to sum 1 (the 2-D window is its outer product). */
-export function gaussian1d(size: number, sigma: number): number[] {
-  const r = (size - 1) / 2;
-  const g: number[] = [];
-  for (let i = 0; i < size; i++) g.push(Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
-  const sum = g.reduce((a, b) => a + b, 0);
-  return g.map((v) => v / sum);
-}
-
-/** For each position along an axis, the part of the 1-D window's weight that lies inside [0, size). */
-export function insideWeight(size: number, g: number[]): number[] {
-  const r = (g.length - 1) / 2;
-  const out: number[] = [];
-  for (let i = 0; i < size; i++) {
-    let w = 0;
-    for (let p = -r; p <= r; p++) if (i + p >= 0 && i + p < size) w += g[p + r];
-    out.push(w);
-  }
-  return out;
 }
 
 export class LocalContrastNorm extends tf.layers.Layer {
@@ -49,7 +32,7 @@ export class LocalContrastNorm extends tf.layers.Layer {
     super(args);
     this.kernelSize = args.kernelSize ?? 9;
     this.sigma = args.sigma ?? 2;
-    this.epsilon = args.epsilon ?? 1e-4;
+    this.epsilon = args.epsilon ?? LCN_EPSILON;
     if (!Number.isInteger(this.kernelSize) || this.kernelSize < 1 || this.kernelSize % 2 === 0) {
       throw new Error(`LocalContrastNorm kernelSize must be a positive odd integer, not ${this.kernelSize}`);
     }

@@ -3,6 +3,7 @@ import { analyze, issuesOf } from '../../renderer/src/core/graph/analyze';
 import { BLOCK_LIST, BLOCKS, checkParam, resolveParams } from '../../renderer/src/core/graph/catalog';
 import { addBlock, connect, emptyGraph, removeBlocks, setParam } from '../../renderer/src/core/graph/edit';
 import { TEMPLATES, instantiate, templateById } from '../../renderer/src/core/graph/templates';
+import { expandUnits } from '../../renderer/src/core/graph/units';
 import type { BlockType, Graph, Params } from '../../renderer/src/core/graph/types';
 
 /** Builds a chain graph quickly: [type, params][] connected in order. */
@@ -93,12 +94,30 @@ describe('templates match hand-computed Keras numbers', () => {
       params: { conv2d_1: 832, conv2d_2: 51264, dense_1: 803072, classifier_1: 2570 },
       total: 857738,
     },
+    // 3·3·1·16+16 = 160; 3·3·16·16+16 = 2320 (twice); Add, ReLU: 0; 14·14·16 = 3136 → 3136·10+10 = 31370.
+    'small-resnet': {
+      shapes: { conv2d_1: [28, 28, 16], conv2d_3: [28, 28, 16], add_1: [28, 28, 16], maxpool2d_1: [14, 14, 16], flatten_1: [3136], classifier_1: [10] },
+      params: { conv2d_1: 160, conv2d_2: 2320, conv2d_3: 2320, add_1: 0, classifier_1: 31370 },
+      total: 36170,
+    },
+    // The unit runs twice: 320 + 9248, then its copy 9248 + 9248; 7·7·32 = 1568 → 1568·128+128 = 200832; 128·10+10 = 1290.
+    'vgg-unit': {
+      shapes: { maxpool2d_1: [14, 14, 32], maxpool2d_1_r2: [7, 7, 32], flatten_1: [1568], dense_1: [128] },
+      params: { conv2d_1: 320, conv2d_2: 9248, conv2d_1_r2: 9248, conv2d_2_r2: 9248, dense_1: 200832, classifier_1: 1290 },
+      total: 230186,
+    },
+    // 160, 2320 (stride 2 → 14×14), 4640, 9248 (→ 7×7), 1×1: 32·10+10 = 330, global 7×7 average → 10 → 10·10+10 = 110.
+    'all-conv': {
+      shapes: { conv2d_2: [14, 14, 16], conv2d_4: [7, 7, 32], conv2d_5: [7, 7, 10], avgpool2d_1: [1, 1, 10], flatten_1: [10] },
+      params: { conv2d_1: 160, conv2d_2: 2320, conv2d_3: 4640, conv2d_4: 9248, conv2d_5: 330, classifier_1: 110 },
+      total: 16808,
+    },
   };
   for (const t of TEMPLATES) {
     it(t.name, () => {
       const e = expected[t.id];
       expect(e, `expected numbers for ${t.id}`).toBeDefined();
-      const a = analyze(instantiate(t));
+      const a = analyze(expandUnits(instantiate(t)));
       expect(a.issues).toEqual([]);
       expect(a.ok).toBe(true);
       for (const [id, shape] of Object.entries(e.shapes)) expect(a.blocks[id].shape, id).toEqual(shape);
@@ -182,13 +201,14 @@ describe('validation', () => {
     expect(analyze(g).ok).toBe(true);
   });
 
-  it('reports cycles on every block of the loop', () => {
+  it('reports cycles on the blocks of the loop only; blocks after it are told their input comes through one', () => {
     const g = chain(['Input'], ['Add'], ['Conv2D'], ['Flatten'], ['Classifier']);
     // connect() refuses loops, so build one by hand as a corrupted file would.
     const looped: Graph = { ...g, edges: [...g.edges, { id: 'e_loop', source: 'conv2d_1', target: 'add_1' }] };
     const a = analyze(looped);
     expect(a.ok).toBe(false);
-    expect(a.issues.filter((i) => i.code === 'cycle').map((i) => i.blockId).sort()).toEqual(['add_1', 'classifier_1', 'conv2d_1', 'flatten_1']);
+    expect(a.issues.filter((i) => i.code === 'cycle').map((i) => i.blockId).sort()).toEqual(['add_1', 'conv2d_1']);
+    expect(a.issues.filter((i) => i.code === 'unreachable').map((i) => [i.blockId, i.severity]).sort()).toEqual([['classifier_1', 'warning'], ['flatten_1', 'warning']]);
     expect(a.order).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 // The project as a document: graph + training settings, opened, saved and autosaved through the Host.
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import { emptyGraph } from '../core/graph/edit';
 import { PROJECT_EXTENSION, parseProject, serializeProject } from '../core/graph/project';
 import { instantiate, templateById } from '../core/graph/templates';
@@ -27,10 +27,28 @@ export const useProjectStore = defineStore('project', () => {
   /** The text being written now, so overlapping flushes do not write it twice. */
   let autosaving: string | null = null;
 
+  /**
+   * The project name each graph in the undo history had, so undo after a template brings the old
+   * name back with the old network (graphs are immutable values: a reference identifies a state).
+   */
+  const nameOf = new WeakMap<object, string>();
+  watch(
+    () => graphStore.graph,
+    (g) => {
+      const known = nameOf.get(g);
+      if (known !== undefined) name.value = known;
+      else nameOf.set(g, name.value);
+    },
+    { flush: 'sync', immediate: true },
+  );
+  watch(name, (n) => nameOf.set(graphStore.graph, n), { flush: 'sync' });
+
   // Getters
   const currentText = computed(() => serializeCurrent());
   const dirty = computed(() => currentText.value !== savedText.value);
-  const autosaved = computed(() => autosavedText.value === currentText.value);
+  /** The autosave also keeps the name (an extra field the file parser ignores), so a reload keeps it. */
+  const autosaveText = computed(() => JSON.stringify({ name: name.value, ...(JSON.parse(currentText.value) as object) }));
+  const autosaved = computed(() => autosavedText.value === autosaveText.value);
 
   function serializeCurrent(): string {
     return serializeProject({ graph: graphStore.graph, trainConfig: training.config });
@@ -43,6 +61,8 @@ export const useProjectStore = defineStore('project', () => {
       const text = await useHost().loadAutosave();
       if (!text) return false;
       const p = parseProject(text);
+      const saved = (JSON.parse(text) as { name?: unknown }).name;
+      if (typeof saved === 'string' && saved.trim()) name.value = saved;
       graphStore.load(p.graph, false);
       training.setConfig(p.trainConfig);
       autosavedText.value = text;
@@ -57,7 +77,7 @@ export const useProjectStore = defineStore('project', () => {
 
   /** Writes the autosave now (the debounce lives in useAutosave). Skips unchanged text. */
   async function autosave(): Promise<void> {
-    const text = currentText.value;
+    const text = autosaveText.value;
     if (text === autosavedText.value || text === autosaving) return;
     autosaving = text;
     try {
@@ -88,8 +108,9 @@ export const useProjectStore = defineStore('project', () => {
   function loadTemplate(id: string, perRow = Infinity): boolean {
     const t = templateById(id);
     if (!t) return false;
-    graphStore.load(wrapChain(instantiate(t), perRow));
-    name.value = t.name;
+    const g = wrapChain(instantiate(t), perRow);
+    nameOf.set(g, t.name); // before load, so the graph watcher gives it the template's name
+    graphStore.load(g);
     path.value = undefined;
     return true;
   }

@@ -1,4 +1,5 @@
-// Transient UI state: toasts and which bottom-panel tab is showing.
+// Transient UI state: toasts, which bottom-panel tab is showing, and the editor's overlays
+// (theme, shortcut sheet, model summary, a block to bring into view).
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
@@ -9,12 +10,19 @@ export interface Toast {
   text: string;
 }
 export type PanelTab = 'curves' | 'filters' | 'runs' | 'evaluate';
+/** 'system' follows the OS (prefers-color-scheme). */
+export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export const useUiStore = defineStore('ui', () => {
   // State
   const toasts = ref<Toast[]>([]);
   const panelTab = ref<PanelTab>('curves');
   let nextId = 1;
+  const theme = ref<ThemeChoice>('system');
+  const shortcutsOpen = ref(false);
+  const summaryOpen = ref(false);
+  /** A request to centre the canvas on a block; `n` changes on every request. */
+  const focus = ref<{ id: string; n: number } | null>(null);
 
   // Actions
   function notify(text: string, kind: ToastKind = 'info', ms = 4500): number {
@@ -30,5 +38,12 @@ export const useUiStore = defineStore('ui', () => {
     panelTab.value = tab;
   }
 
-  return { toasts, panelTab, notify, dismiss, showTab };
+  function focusBlock(id: string): void {
+    focus.value = { id, n: (focus.value?.n ?? 0) + 1 };
+  }
+  function setTheme(t: ThemeChoice): void {
+    theme.value = t;
+  }
+
+  return { toasts, panelTab, notify, dismiss, showTab, theme, shortcutsOpen, summaryOpen, focus, focusBlock, setTheme };
 });

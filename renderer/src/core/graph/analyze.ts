@@ -82,6 +82,80 @@ function structuralIssues(graph: Graph, inputsOf: Map<string, string[]>, issues:
   }
 }
 
+/**
+ * Blocks that lie on a cycle (strongly connected components of more than one block, or a
+ * self-loop), among those Kahn's algorithm left out: the rest of those only sit downstream of one.
+ * Tarjan's algorithm, iterative so a long loop cannot overflow the stack.
+ */
+export function blocksOnCycles(graph: Graph, ordered: ReadonlySet<string> = new Set(topologicalOrder(graph))): Set<string> {
+  const next = new Map<string, string[]>();
+  for (const b of graph.blocks) if (!ordered.has(b.id)) next.set(b.id, []);
+  for (const e of graph.edges) if (next.has(e.source) && next.has(e.target)) next.get(e.source)?.push(e.target);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const result = new Set<string>();
+  let counter = 0;
+  for (const root of next.keys()) {
+    if (index.has(root)) continue;
+    const work: [string, number][] = [[root, 0]];
+    while (work.length) {
+      const frame = work[work.length - 1];
+      const [v, i] = frame;
+      if (i === 0) {
+        index.set(v, counter);
+        low.set(v, counter++);
+        stack.push(v);
+        onStack.add(v);
+      }
+      const succ = next.get(v) as string[];
+      if (i < succ.length) {
+        frame[1]++;
+        const w = succ[i];
+        if (!index.has(w)) work.push([w, 0]);
+        else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1][0];
+        low.set(parent, Math.min(low.get(parent) as number, low.get(v) as number));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop() as string;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== v);
+        if (component.length > 1 || succ.includes(v)) for (const c of component) result.add(c);
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * What stops a valid graph from training in the app: every dataset provides images, so a vector
+ * Input compiles but has nothing to train on. Kept out of analyze() (the compiler accepts vector
+ * inputs); the editor adds these as errors so Train says why instead of failing later.
+ */
+export function trainabilityIssues(graph: Graph): Issue[] {
+  const issues: Issue[] = [];
+  for (const block of graph.blocks) {
+    if (block.type === 'Input' && resolveParams(block).kind === 'vector') {
+      issues.push({
+        blockId: block.id, severity: 'error', code: 'bad-param',
+        message: 'Vector inputs cannot be trained: every dataset provides images.',
+        hint: 'Set Kind to image (height × width × channels); add a Flatten block where you need a vector.',
+      });
+    }
+  }
+  return issues;
+}
+
 function paramIssues(block: Block, issues: Issue[]): boolean {
   const def = BLOCKS[block.type];
   const params = resolveParams(block);
@@ -116,9 +190,15 @@ export function analyze(graph: Graph): Analysis {
 
   const order = topologicalOrder(graph);
   const inOrder = new Set(order);
-  for (const b of graph.blocks) {
-    if (!inOrder.has(b.id)) {
-      issues.push({ blockId: b.id, severity: 'error', code: 'cycle', message: 'This block is part of a loop: data would flow back into itself.', hint: 'Delete one of the connections that closes the loop.' });
+  if (inOrder.size !== graph.blocks.length) {
+    const onLoop = blocksOnCycles(graph, inOrder);
+    for (const b of graph.blocks) {
+      if (inOrder.has(b.id)) continue;
+      if (onLoop.has(b.id)) {
+        issues.push({ blockId: b.id, severity: 'error', code: 'cycle', message: 'This block is part of a loop: data would flow back into itself.', hint: 'Delete one of the connections that closes the loop.' });
+      } else {
+        issues.push({ blockId: b.id, severity: 'warning', code: 'unreachable', message: 'Its input comes through a loop, so its shape is unknown.', hint: 'Break the loop before this block.' });
+      }
     }
   }
 

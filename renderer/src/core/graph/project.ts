@@ -7,6 +7,7 @@
 // are written as null, which JSON can carry, and read back as NaN.
 import { isBlockType } from './catalog';
 import type { Block, Edge, Graph } from './types';
+import { parseUnits } from './units';
 import { BACKEND_CHAIN, type BackendName, type CurvePoint, type RunCurves, type TrainConfig, type WeightsBlob } from '../train/protocol';
 import { CLIP_MODES, DEFAULT_TRAIN_CONFIG, OPTIMIZERS, SCHEDULES, withDefaults } from '../train/config';
 import { checkTrainConfig } from '../train/settings';
@@ -131,7 +132,8 @@ export function parseGraph(v: unknown): Graph {
   const blocks = v.blocks.map(parseBlock);
   const ids = new Set(blocks.map((b) => b.id));
   if (ids.size !== blocks.length) throw new Error('Two blocks share the same id.');
-  return { version: 1, blocks, edges: v.edges.map((e, i) => parseEdge(e, i, ids)) };
+  const units = parseUnits(v.units, ids);
+  return { version: 1, blocks, edges: v.edges.map((e, i) => parseEdge(e, i, ids)), ...(units ? { units } : {}) };
 }
 
 const ENUM_SETTINGS: Partial<Record<keyof TrainConfig, readonly string[]>> = { optimizer: OPTIMIZERS, schedule: SCHEDULES, clip: CLIP_MODES };

@@ -1,7 +1,8 @@
 // Templates that reproduce classic networks. Built from a compact chain description so each
 // template reads like the paper's table.
 import { resolveParams } from './catalog';
-import type { Block, BlockType, Graph, Params } from './types';
+import { edgeId } from './edit';
+import type { Block, BlockType, Edge, Graph, Params, Unit } from './types';
 
 export interface Template {
   id: string;
@@ -20,9 +21,25 @@ function chain(steps: Step[]): Graph {
     params: resolveParams({ type, params }),
     position: { x: 40 + i * 230, y: 120 + (i % 2) * 40 },
   }));
-  const edges = blocks.slice(1).map((b, i) => ({ id: `e_${blocks[i].id}_${b.id}`, source: blocks[i].id, target: b.id, targetPort: 'in' as const }));
-  return { version: 1, blocks, edges };
+  return { version: 1, blocks, edges: link(blocks.slice(1).map((b, i) => [blocks[i].id, b.id])) };
 }
+
+/** Connections from [source, target] pairs, in order (the input order of merges). */
+function link(pairs: [string, string][]): Edge[] {
+  const edges: Edge[] = [];
+  for (const [source, target] of pairs) edges.push({ id: edgeId({ edges }, source, target), source, target, targetPort: 'in' });
+  return edges;
+}
+
+type Placed = [id: string, type: BlockType, params: Params, x: number, y: number];
+
+/** A branching graph: blocks at explicit grid positions (columns of 230, rows of 150). */
+function net(steps: Placed[], pairs: [string, string][], units?: Unit[]): Graph {
+  const blocks: Block[] = steps.map(([id, type, params, x, y]) => ({ id, type, params: resolveParams({ type, params }), position: { x: 40 + x * 230, y: 40 + y * 150 } }));
+  return { version: 1, blocks, edges: link(pairs), ...(units ? { units } : {}) };
+}
+
+const conv3 = (filters: number, extra: Params = {}): Params => ({ filters, kernelSize: 3, stride: 1, padding: 'same', activation: 'relu', ...extra });
 
 const mnistInput = (size: number): Params => ({ kind: 'image', height: size, width: size, channels: 1 });
 
@@ -82,6 +99,62 @@ export const TEMPLATES: readonly Template[] = [
       ['flatten_1', 'Flatten'],
       ['dense_1', 'Dense', { units: 256, activation: 'relu' }],
       ['dropout_1', 'Dropout', { rate: 0.5 }],
+      ['classifier_1', 'Classifier', { classes: 10 }],
+    ]),
+  },
+  {
+    id: 'small-resnet',
+    name: 'Small residual net',
+    description: 'He et al. 2016 in miniature: a 3×3 stem, then one residual block whose two convolutions are added back to their input (the skip connection), pooling and softmax.',
+    graph: net(
+      [
+        ['input_1', 'Input', mnistInput(28), 0, 0],
+        ['conv2d_1', 'Conv2D', conv3(16), 1, 0],
+        ['conv2d_2', 'Conv2D', conv3(16), 2, 1],
+        ['conv2d_3', 'Conv2D', conv3(16, { activation: 'linear' }), 3, 1],
+        ['add_1', 'Add', {}, 4, 0],
+        ['activation_1', 'Activation', { fn: 'relu' }, 5, 0],
+        ['maxpool2d_1', 'MaxPool2D', { poolSize: 2, stride: 2, padding: 'valid' }, 6, 0],
+        ['flatten_1', 'Flatten', {}, 7, 0],
+        ['classifier_1', 'Classifier', { classes: 10 }, 8, 0],
+      ],
+      [
+        ['input_1', 'conv2d_1'], ['conv2d_1', 'conv2d_2'], ['conv2d_2', 'conv2d_3'], ['conv2d_1', 'add_1'], ['conv2d_3', 'add_1'],
+        ['add_1', 'activation_1'], ['activation_1', 'maxpool2d_1'], ['maxpool2d_1', 'flatten_1'], ['flatten_1', 'classifier_1'],
+      ],
+    ),
+  },
+  {
+    id: 'vgg-unit',
+    name: 'VGG-style (unit × 2)',
+    description: 'Simonyan & Zisserman 2014 in miniature: a "VGG block" unit (two 3×3 convolutions and a 2×2 max pool) repeated twice, then a dense layer and softmax.',
+    graph: net(
+      [
+        ['input_1', 'Input', mnistInput(28), 0, 0],
+        ['conv2d_1', 'Conv2D', conv3(32), 1, 0],
+        ['conv2d_2', 'Conv2D', conv3(32), 2, 0],
+        ['maxpool2d_1', 'MaxPool2D', { poolSize: 2, stride: 2, padding: 'valid' }, 3, 0],
+        ['flatten_1', 'Flatten', {}, 4, 0],
+        ['dense_1', 'Dense', { units: 128, activation: 'relu' }, 5, 0],
+        ['classifier_1', 'Classifier', { classes: 10 }, 6, 0],
+      ],
+      [['input_1', 'conv2d_1'], ['conv2d_1', 'conv2d_2'], ['conv2d_2', 'maxpool2d_1'], ['maxpool2d_1', 'flatten_1'], ['flatten_1', 'dense_1'], ['dense_1', 'classifier_1']],
+      [{ id: 'unit_1', name: 'VGG block', blockIds: ['conv2d_1', 'conv2d_2', 'maxpool2d_1'], repeat: 2 }],
+    ),
+  },
+  {
+    id: 'all-conv',
+    name: 'All-convolutional net',
+    description: 'Springenberg et al. 2015 in miniature: no pooling layers, strided 3×3 convolutions downsample, a 1×1 convolution makes 10 maps and global average pooling reduces them before softmax.',
+    graph: chain([
+      ['input_1', 'Input', mnistInput(28)],
+      ['conv2d_1', 'Conv2D', conv3(16)],
+      ['conv2d_2', 'Conv2D', conv3(16, { stride: 2 })],
+      ['conv2d_3', 'Conv2D', conv3(32)],
+      ['conv2d_4', 'Conv2D', conv3(32, { stride: 2 })],
+      ['conv2d_5', 'Conv2D', { filters: 10, kernelSize: 1, stride: 1, padding: 'same', activation: 'relu' }],
+      ['avgpool2d_1', 'AvgPool2D', { poolSize: 7, stride: 7, padding: 'valid' }],
+      ['flatten_1', 'Flatten'],
       ['classifier_1', 'Classifier', { classes: 10 }],
     ]),
   },

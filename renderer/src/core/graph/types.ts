@@ -49,6 +49,21 @@ export interface Graph {
   version: 1;
   blocks: Block[];
   edges: Edge[];
+  /** Named groups of blocks, optionally repeated (see units.ts); absent in older files. */
+  units?: Unit[];
+}
+
+/**
+ * A named group of blocks with one entry and one exit. `repeat` > 1 means the group runs that many
+ * times in a row (expandUnits makes the copies before analysis and compilation); `collapsed` only
+ * changes how the editor draws it.
+ */
+export interface Unit {
+  id: string;
+  name: string;
+  blockIds: string[];
+  repeat: number;
+  collapsed?: boolean;
 }
 
 /**

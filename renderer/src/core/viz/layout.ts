@@ -1,6 +1,7 @@
 // Canvas layout helpers. Templates are long left-to-right chains; wrapped into rows they stay
-// readable at a normal zoom instead of shrinking to fit one line.
-import type { Graph } from '../graph/types';
+// readable at a normal zoom instead of shrinking to fit one line. Any graph: autoLayout (dagre).
+import dagre from '@dagrejs/dagre';
+import type { Graph, Position } from '../graph/types';
 
 export interface WrapOptions {
   dx?: number;
@@ -44,6 +45,45 @@ export function wrapChain(graph: Graph, perRow: number, opts: WrapOptions = {}):
     blocks: graph.blocks.map((b) => {
       const i = index.get(b.id) as number;
       return { ...b, position: { x: x0 + (i % cols) * dx, y: y0 + Math.floor(i / cols) * dy } };
+    }),
+  };
+}
+
+export interface AutoLayoutOptions {
+  /** Node footprint; blocks are 196 wide and about 80–110 tall. */
+  width?: number;
+  height?: number;
+  /** Gap between layers (columns) and between blocks in one layer. */
+  rankSep?: number;
+  nodeSep?: number;
+}
+
+/**
+ * Layered (Sugiyama) layout by dagre: data flows left to right, branches stack vertically, edge
+ * crossings are minimised. Positions are the block's top-left corner, snapped to 16 px, with the
+ * top-left block at (40, 40). Only positions change, so it is one undoable edit.
+ */
+export function autoLayout(graph: Graph, opts: AutoLayoutOptions = {}): Graph {
+  const { width = 196, height = 110, rankSep = 60, nodeSep = 40 } = opts;
+  if (graph.blocks.length === 0) return graph;
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'LR', ranksep: rankSep, nodesep: nodeSep, marginx: 0, marginy: 0 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const b of graph.blocks) g.setNode(b.id, { width, height });
+  for (const e of graph.edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
+  dagre.layout(g);
+  const raw = new Map(graph.blocks.map((b) => {
+    const n = g.node(b.id);
+    return [b.id, { x: n.x - width / 2, y: n.y - height / 2 }];
+  }));
+  const minX = Math.min(...[...raw.values()].map((p) => p.x));
+  const minY = Math.min(...[...raw.values()].map((p) => p.y));
+  const snap = (v: number) => Math.round(v / 16) * 16;
+  return {
+    ...graph,
+    blocks: graph.blocks.map((b) => {
+      const p = raw.get(b.id) as Position;
+      return { ...b, position: { x: 40 + snap(p.x - minX), y: 40 + snap(p.y - minY) } };
     }),
   };
 }

@@ -8,6 +8,7 @@ Usage:
   netwright train <project file | template id> [options]   train on MNIST, save the trained project
   netwright eval <trained project> [--report FILE]          test loss, accuracy and confusion matrix
   netwright predict <trained project> <image|folder>...     class probabilities for PNG/JPEG images
+  netwright data <folder|file> [--label COLUMN]             check a dataset: classes, counts, shape, skipped files
   netwright <command> --help                                options of a command
 
 Templates: ${TEMPLATE_IDS.join(', ')}
@@ -30,6 +31,10 @@ Options:
   --lr X           learning rate
   --backend NAME   auto (default), wasm or cpu
   --seed N         seed for weights, shuffling and dropout (same seed, same run)
+  --data PATH      train on your data instead of MNIST: an image folder, a CSV/TSV, an IDX pair
+                   (plain or .gz) or a .npy/.npz (see netwright data --help); the Input block and
+                   the classifier take the data's shape and class count when they do not fit
+  --label COLUMN   with --data on a table: the label column (default label/class/target, else last)
   --out FILE       write the trained project (network, settings, run with curves and weights)
   --report FILE    write the JSON report (testAccuracy, testLoss, trainExamples,
                    examplesPerSecond, backend, seconds, epochs, curves, ...) instead of stdout
@@ -63,4 +68,23 @@ Options:
                    centre by mass in 28×28
   --backend NAME   auto (default), wasm or cpu
   -h, --help       this help
+`;
+
+export const DATA_HELP = `Usage: netwright data <folder | file> [--label COLUMN] [--report FILE]
+
+Imports a dataset with the app's parsers and prints its summary: classes with counts, the example
+shape, the train/test split, mean and std, warnings, and every skipped file or row with its reason.
+
+Formats: an image folder (one sub-folder per class, optionally under train/ and test/, or images
+with an index CSV of file,label), a CSV/TSV table (label column plus numeric features), an IDX pair
+(plain or gzipped), a .npy pair or an .npz archive with x and y (or x_train, y_train, x_test, y_test).
+Without a test split of its own, 20% of each class is set aside (seeded).
+
+Options:
+  --label COLUMN   the label column of a table (name or 0-based index)
+  --report FILE    write the JSON summary ({classes, counts, shape, train, test, skipped, ...})
+                   instead of printing it to stdout
+  -h, --help       this help
+
+Exit code 2 when the data cannot be used (no images, one class, x/y length mismatch, ...).
 `;

@@ -1,11 +1,12 @@
-// netwright train <project file | template id>: trains on MNIST through the job server, writes the
+// netwright train <project file | template id>: trains on MNIST (or --data) through the job server, writes the
 // trained project (network, settings, the run with curves and weights) and a JSON report.
 import { writeFile } from 'node:fs/promises';
 import { serializeProject, type Project } from '../../renderer/src/core/graph/project';
 import { newRunRecord, reduceRun } from '../../renderer/src/core/runs/reduce';
-import type { RunRecord } from '../../renderer/src/core/runs/record';
+import type { DatasetDescriptor, RunRecord } from '../../renderer/src/core/runs/record';
 import type { TrainConfig } from '../../renderer/src/core/train/config';
-import type { FromWorker } from '../../renderer/src/core/train/protocol';
+import type { Graph } from '../../renderer/src/core/graph/types';
+import type { DatasetRef, FromWorker } from '../../renderer/src/core/train/protocol';
 import { checkTrainConfig } from '../../renderer/src/core/train/settings';
 import { intFlag, numberFlag, parse, stringFlag } from '../args';
 import { backendChain, checkGraph, checkWritable, readSource, writeReport } from '../common';
@@ -14,6 +15,22 @@ import { CliError, EXIT, type Io } from '../io';
 import { mnistRef } from '../mnist';
 import { ProgressReporter } from '../progress';
 import { checkMnistInput } from './shared';
+import { describe as describeData, importPath } from './data';
+
+/**
+ * --data: the dataset imported with the app's parsers, and the network made to fit it (the Input
+ * block takes the data's shape, the classifier its class count) when the project's does not.
+ */
+async function userData(path: string, label: string | undefined, graph: Graph, io: Io): Promise<{ dataset: DatasetRef; graph: Graph; descriptor: DatasetDescriptor }> {
+  const { data, summary } = await importPath('train', path, io.cwd, label);
+  io.stderr.write(describeData(summary));
+  const { checkDataFit, applyFitFixes } = await import('../../renderer/src/core/data/sources');
+  const issues = checkDataFit(graph, { height: summary.shape[0], width: summary.shape[1], channels: summary.shape[2], classes: summary.classes.length });
+  for (const i of issues) io.stderr.write(`Fitting the network to the data: ${i.message}; ${i.fix.label}\n`);
+  const id = newId('data');
+  const descriptor: DatasetDescriptor = { kind: 'imported', id, name: summary.name, format: summary.format, shape: summary.shape, classes: summary.classes, train: summary.train, test: summary.test };
+  return { dataset: { kind: 'memory', id, name: summary.name, data }, graph: applyFitFixes(graph, issues), descriptor };
+}
 
 const FLAGS = {
   epochs: { type: 'string' },
@@ -25,6 +42,8 @@ const FLAGS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   report: { type: 'string' },
+  data: { type: 'string' },
+  label: { type: 'string' },
 } as const;
 
 /** The source's settings with the flags applied, range-checked like the settings form. */
@@ -69,19 +88,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
   checkGraph('train', source.project.graph);
   const outPath = checkWritable('train', 'out', stringFlag('train', 'out', values.out), io);
   const reportPath = checkWritable('train', 'report', stringFlag('train', 'report', values.report), io);
-  const dataset = mnistRef(io.env);
-  const graph = source.project.graph;
+  const dataPath = stringFlag('train', 'data', values.data);
+  const label = stringFlag('train', 'label', values.label);
+  if (label !== undefined && dataPath === undefined) throw new CliError('train: --label needs --data');
   const now = io.now ?? (() => performance.now());
   const t0 = now();
+  const { dataset, graph, descriptor } = dataPath === undefined
+    ? { dataset: mnistRef(io.env), graph: source.project.graph, descriptor: undefined }
+    : await userData(dataPath, label, source.project.graph, io);
 
   const engine = await Engine.create();
-  await checkMnistInput('train', graph);
+  if (dataPath === undefined) await checkMnistInput('train', graph);
   const progress = new ProgressReporter(io.stderr, now);
   progress.line(`Training ${source.name}: ${config.epochs} epoch(s) of ${config.maxExamples ? `at most ${config.maxExamples.toLocaleString('en-US')}` : 'all'} examples, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, seed ${config.seed}`);
 
   const runId = newId('run');
   // The run record is the app's: the same reduction of the same messages (core/runs/reduce.ts).
-  let record: RunRecord = newRunRecord(runId, `${source.name} (CLI)`, graph, config, Date.now());
+  let record: RunRecord = { ...newRunRecord(runId, `${source.name} (CLI)`, graph, config, Date.now()), ...(descriptor ? { dataset: descriptor } : {}) };
   const epochs: EpochRow[] = [];
   // Throughput of training steps alone: examples over the time the progress windows took.
   let lastSeen = 0;

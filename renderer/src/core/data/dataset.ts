@@ -1,17 +1,33 @@
 // In-memory image datasets, the MNIST loader, seeded shuffling/splitting and batch assembly.
-// Images stay uint8 (60k MNIST = 47 MB) and are scaled to float32 one batch at a time.
+// Images stay uint8 where they can (60k MNIST = 47 MB) and are scaled to float32 one batch at a time;
+// float32 pixels (NumPy, CSV) are kept as they are.
 import * as tf from '@tensorflow/tfjs';
 import { decodeIdx, type IdxTensor } from './idx';
 
+/** Class indices: uint8 for up to 256 classes (MNIST stays small), wider beyond. */
+export type LabelArray = Uint8Array | Uint16Array | Uint32Array;
+
 export interface ImageDataset {
-  /** N×H×W×C, row-major, channels last. */
-  images: Uint8Array;
-  labels: Uint8Array;
+  /** N×H×W×C, row-major, channels last: bytes (0..255) or floats. */
+  images: Uint8Array | Float32Array;
+  labels: LabelArray;
   count: number;
   height: number;
   width: number;
   channels: number;
   classes: number;
+  /** Multiplies a stored value into the model's range. Default 1/255 for bytes, 1 for floats. */
+  scale?: number;
+  /** Per-channel normalization applied after `scale`: (v·scale − mean[c]) / std[c]. */
+  mean?: number[];
+  std?: number[];
+  /** Class names in label order (imported datasets). */
+  classNames?: string[];
+}
+
+/** The narrowest label array for `classes` classes. */
+export function labelArray(n: number, classes: number): LabelArray {
+  return classes <= 256 ? new Uint8Array(n) : classes <= 65536 ? new Uint16Array(n) : new Uint32Array(n);
 }
 
 export interface TrainTestData {
@@ -185,7 +201,7 @@ export function assembleBatch(
   const rowIn = ds.width * c;
   const rowOut = w * c;
   const imgSize = ds.height * rowIn;
-  const scale = 1 / 255;
+  const scale = ds.scale ?? (ds.images instanceof Uint8Array ? 1 / 255 : 1);
   let o = 0;
   for (let b = 0; b < size; b++) {
     const idx = indices[start + b];
@@ -200,7 +216,18 @@ export function assembleBatch(
     }
     y[b * ds.classes + ds.labels[idx]] = 1;
   }
+  if (ds.mean || ds.std) normalize(x, c, ds.mean, ds.std);
   return { x, y, size };
+}
+
+/** In place: (v − mean[c]) / std[c] over channels-last values (a missing std counts as 1). */
+function normalize(x: Float32Array, c: number, mean: number[] | undefined, std: number[] | undefined): void {
+  const m = Float32Array.from({ length: c }, (_, k) => mean?.[k] ?? 0);
+  const inv = Float32Array.from({ length: c }, (_, k) => 1 / (std?.[k] || 1));
+  for (let i = 0; i < x.length; i++) {
+    const k = i % c;
+    x[i] = (x[i] - m[k]) * inv[k];
+  }
 }
 
 /** Like assembleBatch, but returns tensors (caller disposes). */

@@ -4,7 +4,9 @@
 // tests drive the same class through ToWorker messages; replies go out through `post`.
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../graph/types';
+import { CompileError } from '../compile/compiler';
 import { loadMnist, type FetchFn, type TrainTestData } from '../data/dataset';
+import { checkDataFit } from '../data/sources/fit';
 import { evaluateDetailed, evaluationSample, isCancelled, predictProbabilities } from '../eval/evaluate';
 import { chooseBackend, describeBackend, measureTraining, probeTraining, type BackendLoaders, type LoaderOptions } from '../train/backends';
 import { BACKEND_CHAIN, type BackendName, type TrainConfig } from '../train/config';
@@ -130,16 +132,39 @@ export class JobServer {
     return this.queue;
   }
 
-  private loadData(ref: DatasetRef, onProgress?: (m: string) => void): Promise<TrainTestData> {
-    const key = `${ref.kind}:${ref.baseUrl}`;
-    let p = this.data.get(key);
-    if (!p) {
-      p = loadMnist(ref.baseUrl, this.deps.fetchFn, (pr) => onProgress?.(`Loaded ${pr.file} (${pr.loaded}/${pr.files})`));
-      // A failed download should be retried by the next run, not cached.
-      p.catch(() => this.data.delete(key));
-      this.data.set(key, p);
+  /**
+   * The run's data: MNIST fetched once per URL, or an imported dataset cached by id (the message
+   * that brings its arrays replaces the entry; only the newest two are kept). With `graph`, the
+   * network is checked against the data first: a mismatch is an error on the block to change.
+   */
+  private loadData(ref: DatasetRef, onProgress?: (m: string) => void, graph?: Graph): Promise<TrainTestData> {
+    let p: Promise<TrainTestData> | undefined;
+    if (ref.kind === 'memory') {
+      const key = `memory:${ref.id}`;
+      if (ref.data) {
+        this.data.delete(key);
+        const kept = [...this.data.keys()].filter((k) => k.startsWith('memory:'));
+        for (const k of kept.slice(0, Math.max(0, kept.length - 1))) this.data.delete(k);
+        this.data.set(key, Promise.resolve(ref.data));
+      }
+      p = this.data.get(key);
+      if (!p) return Promise.reject(new Error(`The dataset "${ref.name}" is no longer loaded; import it again.`));
+    } else {
+      const key = `${ref.kind}:${ref.baseUrl}`;
+      p = this.data.get(key);
+      if (!p) {
+        p = loadMnist(ref.baseUrl, this.deps.fetchFn, (pr) => onProgress?.(`Loaded ${pr.file} (${pr.loaded}/${pr.files})`));
+        // A failed download should be retried by the next run, not cached.
+        p.catch(() => this.data.delete(key));
+        this.data.set(key, p);
+      }
     }
-    return p;
+    if (!graph) return p;
+    return p.then((d) => {
+      const issue = checkDataFit(graph, d.train)[0];
+      if (issue) throw new CompileError(`${issue.message}: ${issue.fix.label}`, issue.blockId);
+      return d;
+    });
   }
 
   /**
@@ -196,8 +221,8 @@ export class JobServer {
   private async prepareAndTrain(run: RunEntry, from: Checkpoint | undefined): Promise<void> {
     const { runId, config } = run;
     try {
-      this.post({ type: 'status', runId, phase: 'loading-data', message: 'Loading MNIST' });
-      await this.loadData(run.dataset, (m) => this.post({ type: 'status', runId, phase: 'loading-data', message: m }));
+      this.post({ type: 'status', runId, phase: 'loading-data', message: run.dataset.kind === 'mnist' ? 'Loading MNIST' : `Loading ${run.dataset.name}` });
+      await this.loadData(run.dataset, (m) => this.post({ type: 'status', runId, phase: 'loading-data', message: m }), run.graph);
       if (stopRequested(run)) return this.endRun(run, 'stopped');
       await this.ensureBackend(config.backends, run.graph, run.wasmBaseUrl, runId, run.preferBackend, config.batchSize);
       if (stopRequested(run)) return this.endRun(run, 'stopped');

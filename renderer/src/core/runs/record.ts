@@ -5,8 +5,21 @@ import type { Graph } from '../graph/types';
 import type { BackendName, TrainConfig } from '../train/config';
 import type { RunCurves, WeightsBlob } from '../train/protocol';
 
-/** The dataset a run used, without environment details such as URLs. */
-export type DatasetDescriptor = { kind: 'mnist' };
+/** The dataset a run used, without environment details such as URLs (or the data itself). */
+export type DatasetDescriptor =
+  | { kind: 'mnist' }
+  | {
+      kind: 'imported';
+      /** The id the worker caches it by (DatasetRef 'memory'). */
+      id: string;
+      name: string;
+      format: 'images' | 'csv' | 'idx' | 'npy';
+      /** [H, W, C] after preprocessing. */
+      shape: [number, number, number];
+      classes: string[];
+      train: number;
+      test: number;
+    };
 
 export type RunState = 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'interrupted';
 

@@ -2,14 +2,21 @@
 // serves jobs against them. Messages are a typed union of plain data (structured-clone safe),
 // handled exhaustively on both sides (see assertNever). The renderer never touches tensors; the
 // worker never touches the DOM or stores.
+import type { TrainTestData } from '../data/dataset';
 import type { Graph } from '../graph/types';
 import type { BackendName, TrainConfig } from './config';
 
 export { BACKEND_CHAIN, DEFAULT_TRAIN_CONFIG } from './config';
 export type { BackendName, OptimizerName, TrainConfig } from './config';
 
-/** Where the worker gets its data. More kinds (image folders, CSV, .npy) come with the datasets issue. */
-export type DatasetRef = { kind: 'mnist'; baseUrl: string };
+/**
+ * Where the worker gets its data: the bundled MNIST, or a dataset the renderer (or the CLI) imported
+ * with core/data/sources — sent once as parsed arrays and cached in the worker by `id`, so later
+ * messages may leave `data` out while the worker still holds it.
+ */
+export type DatasetRef =
+  | { kind: 'mnist'; baseUrl: string }
+  | { kind: 'memory'; id: string; name: string; data?: TrainTestData };
 
 export type TrainPhase = 'loading-data' | 'compiling' | 'probing' | 'training' | 'evaluating';
 

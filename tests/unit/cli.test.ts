@@ -1,5 +1,6 @@
 // The netwright CLI in process (main() with captured output): arguments, help, and every way a
 // user's input can be wrong — one line on stderr, exit code 2, no stack trace.
+import { TEMPLATES } from '../../renderer/src/core/graph/templates';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,7 +114,7 @@ describe('netwright arguments and inputs', () => {
   });
 
   it('refuses an unknown template, naming the templates', async () => {
-    await expectUsageError(['train', 'resnet-152'], 'train: "resnet-152" is neither a project file nor a template (templates: logistic-regression, convnetjs-mnist, lenet-5, small-alexnet-lcn)');
+    await expectUsageError(['train', 'resnet-152'], `train: "resnet-152" is neither a project file nor a template (templates: ${TEMPLATES.map((t) => t.id).join(', ')})`);
   });
 
   it('refuses missing and broken project files, saying what is wrong', async () => {

@@ -10,12 +10,14 @@ import { newRunRecord } from '../core/runs/reduce';
 import { withDefaults } from '../core/train/config';
 import {
   assertNever, DEFAULT_TRAIN_CONFIG,
-  type BackendAttempt, type BackendName, type FromWorker, type JobResult, type ToWorker, type TrainConfig, type TrainPhase,
+  type BackendAttempt, type BackendName, type DatasetRef, type FromWorker, type JobResult, type ToWorker, type TrainConfig, type TrainPhase,
 } from '../core/train/protocol';
 import { checkTrainConfig } from '../core/train/settings';
 import { useHost } from '../composables/useHost';
 import { useRunStorage } from '../host/run-storage';
 import { rememberBackend, rememberedBackend } from '../host/backend-memory';
+import type { DatasetDescriptor } from '../core/runs/record';
+import { useDatasetStore } from './dataset';
 import { useRunsStore } from './runs';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'stopping' | 'done' | 'stopped' | 'error';
@@ -47,7 +49,11 @@ export const useTrainingStore = defineStore('training', () => {
   const runs = useRunsStore();
   // State
   const config = ref<TrainConfig>({ ...DEFAULT_TRAIN_CONFIG });
-  const dataset = ref<'mnist'>('mnist');
+  /** 'mnist', or the id of the dataset imported in the dataset store. */
+  const dataset = ref<string>('mnist');
+  // The worker's DatasetRef for a run's dataset ('mnist' or an imported id) and the record's descriptor.
+  const datasetRef = (id: string = dataset.value): DatasetRef => (id === 'mnist' ? { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() } : useDatasetStore().refFor(id));
+  const datasetIdOf = (d: DatasetDescriptor | undefined) => (d?.kind === 'imported' ? d.id : 'mnist');
   const status = ref<RunStatus>('idle');
   /** The run that is training (or paused in the worker) now. */
   const runId = ref<string | null>(null);
@@ -126,7 +132,8 @@ export const useTrainingStore = defineStore('training', () => {
     }
     const id = newId('run');
     const cfg = plain(config.value);
-    const record = newRunRecord(id, name ?? `Run ${runs.records.length + 1}`, graph, cfg, Date.now());
+    const described = dataset.value === 'mnist' ? null : useDatasetStore().descriptor();
+    const record = { ...newRunRecord(id, name ?? `Run ${runs.records.length + 1}`, graph, cfg, Date.now()), ...(described ? { dataset: described } : {}) };
     runs.add(record);
     runId.value = id;
     status.value = 'starting';
@@ -178,7 +185,7 @@ export const useTrainingStore = defineStore('training', () => {
     phaseMessage.value = `Resuming from the checkpoint of epoch ${ckpt.epoch}…`;
     runs.update(id, { state: 'running', error: undefined });
     runs.select(id);
-    post({ type: 'train', runId: id, graph: record.graph, config: withDefaults(record.config), dataset: { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() }, from: ckpt, ...wasm() });
+    post({ type: 'train', runId: id, graph: record.graph, config: withDefaults(record.config), dataset: datasetRef(datasetIdOf(record.dataset)), from: ckpt, ...wasm() });
     inWorker.value = new Set(inWorker.value).add(id);
     return true;
   }
@@ -206,7 +213,7 @@ export const useTrainingStore = defineStore('training', () => {
     if (inWorker.value.has(id)) return;
     const r = runs.byId.get(id);
     if (!r?.weights) throw new Error('This run has no stored weights to load.');
-    await request({ type: 'load', runId: id, graph: r.graph, config: withDefaults(r.config), dataset: { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() }, weights: r.weights, ...wasm() });
+    await request({ type: 'load', runId: id, graph: r.graph, config: withDefaults(r.config), dataset: datasetRef(datasetIdOf(r.dataset)), weights: r.weights, ...wasm() });
     inWorker.value = new Set(inWorker.value).add(id);
   }
 

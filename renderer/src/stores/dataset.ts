@@ -1,0 +1,185 @@
+// The user's imported dataset: picking (folder or files, a drop, Electron's dialog), importing in
+// the dataset worker with progress and Cancel, the result (arrays + summary), the preprocessing
+// choices (a change re-imports), and what training needs: the DatasetRef for the worker and the
+// descriptor for run records. The worker is created lazily and injectable for tests.
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { TrainTestData } from '../core/data/dataset';
+import { checkDataFit, type FitIssue, type ImportedDataset, type ImportOptions, type Skipped } from '../core/data/sources';
+import type { Graph } from '../core/graph/types';
+import type { DatasetDescriptor } from '../core/runs/record';
+import type { DatasetRef } from '../core/train/protocol';
+
+export interface PickedFile {
+  /** Relative to the picked folder, without the folder's own name ('cats/1.png'), or the file name. */
+  path: string;
+  blob: Blob;
+}
+
+export type ImportRequest =
+  | { type: 'import'; id: string; files: PickedFile[]; dirs: string[]; name: string; options: ImportOptions }
+  | { type: 'cancel'; id: string };
+
+export type ImportReply =
+  | { type: 'progress'; id: string; done: number; total: number; file: string }
+  | { type: 'done'; id: string; result: ImportedDataset }
+  | { type: 'error'; id: string; message: string; skipped: Skipped[] }
+  | { type: 'cancelled'; id: string };
+
+/** What the store needs of a worker (a real Worker, or a fake in tests). */
+export interface ImportWorker {
+  postMessage(m: ImportRequest): void;
+  onmessage: ((e: MessageEvent<ImportReply>) => void) | null;
+}
+
+export interface ImportedEntry {
+  id: string;
+  name: string;
+  data: TrainTestData;
+  summary: ImportedDataset['summary'];
+}
+
+let counter = 0;
+let makeWorker: () => ImportWorker = () => new Worker(new URL('../worker/dataset.worker.ts', import.meta.url), { type: 'module' }) as unknown as ImportWorker;
+
+/** Tests swap the worker factory. */
+export function setImportWorkerFactory(f: () => ImportWorker): void {
+  makeWorker = f;
+}
+
+/** Files from an <input webkitdirectory>: paths lose the picked folder's own name. */
+export function pickedFromInput(list: ArrayLike<File>): { files: PickedFile[]; name: string } {
+  const files = Array.from(list);
+  const rel = files.map((f) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name);
+  const root = rel[0]?.includes('/') && rel.every((p) => p.split('/')[0] === rel[0].split('/')[0]) ? rel[0].split('/')[0] : '';
+  return {
+    files: files.map((f, i) => ({ path: root ? rel[i].slice(root.length + 1) : rel[i], blob: f })),
+    name: root || (files.length === 1 ? files[0].name : `${files.length} files`),
+  };
+}
+
+export const useDatasetStore = defineStore('dataset', () => {
+  const status = ref<'idle' | 'importing' | 'ready' | 'error'>('idle');
+  const progress = ref({ done: 0, total: 0, file: '' });
+  const error = ref<{ message: string; skipped: Skipped[] } | null>(null);
+  const current = shallowRef<ImportedEntry | null>(null);
+  const options = ref<ImportOptions>({ resize: 'stretch', color: 'auto', normalization: 'unit', testFraction: 0.2, seed: 1 });
+  /** The preview dialog is open. */
+  const showPreview = ref(false);
+  let worker: ImportWorker | null = null;
+  let pendingId: string | null = null;
+  let last: { files: PickedFile[]; dirs: string[]; name: string } | null = null;
+
+  const isImporting = computed(() => status.value === 'importing');
+  const shape = computed(() => current.value?.summary.shape ?? null);
+
+  function onReply(m: ImportReply): void {
+    if (m.id !== pendingId) return; // an import that was replaced or cancelled
+    if (m.type === 'progress') {
+      progress.value = { done: m.done, total: m.total, file: m.file };
+      return;
+    }
+    pendingId = null;
+    if (m.type === 'done') {
+      current.value = { id: m.id, name: m.result.summary.name, data: m.result.data, summary: m.result.summary };
+      status.value = 'ready';
+      showPreview.value = true;
+    } else if (m.type === 'error') {
+      status.value = 'error';
+      error.value = { message: m.message, skipped: m.skipped };
+    } else {
+      status.value = current.value ? 'ready' : 'idle';
+    }
+  }
+
+  function ensureWorker(): ImportWorker {
+    if (!worker) {
+      worker = makeWorker();
+      worker.onmessage = (e) => onReply(e.data);
+    }
+    return worker;
+  }
+
+  /** Imports picked files (a folder's contents or single files) in the worker; replaces any import under way. */
+  function importFiles(files: PickedFile[], name: string, dirs: string[] = []): string {
+    if (pendingId) cancel();
+    last = { files, dirs, name };
+    const id = `data_${Date.now().toString(36)}_${++counter}`;
+    pendingId = id;
+    status.value = 'importing';
+    error.value = null;
+    progress.value = { done: 0, total: files.length, file: '' };
+    ensureWorker().postMessage({ type: 'import', id, files, dirs, name, options: { ...options.value } });
+    return id;
+  }
+
+  /** Runs the last import again with the current preprocessing options. */
+  function reimport(): string | null {
+    return last ? importFiles(last.files, last.name, last.dirs) : null;
+  }
+
+  function cancel(): void {
+    if (!pendingId) return;
+    worker?.postMessage({ type: 'cancel', id: pendingId });
+    pendingId = null;
+    status.value = current.value ? 'ready' : 'idle';
+  }
+
+  function setOptions(patch: Partial<ImportOptions>): void {
+    options.value = { ...options.value, ...patch };
+  }
+
+  /** The worker's view of an imported dataset (its arrays travel with the message; the worker caches them by id). */
+  function refFor(id: string): DatasetRef {
+    const c = current.value;
+    if (!c || c.id !== id) throw new Error('This run\'s dataset is no longer loaded: import it again.');
+    return { kind: 'memory', id: c.id, name: c.name, data: c.data };
+  }
+
+  function descriptor(): DatasetDescriptor | null {
+    const c = current.value;
+    if (!c) return null;
+    const s = c.summary;
+    return { kind: 'imported', id: c.id, name: s.name, format: s.format, shape: s.shape, classes: s.classes, train: s.train, test: s.test };
+  }
+
+  /** Where the network and the imported data disagree (empty without a dataset). */
+  function fitIssues(graph: Graph): FitIssue[] {
+    const s = current.value?.summary;
+    return s ? checkDataFit(graph, { height: s.shape[0], width: s.shape[1], channels: s.shape[2], classes: s.classes.length }) : [];
+  }
+
+  return {
+    status, progress, error, current, options, showPreview, isImporting, shape,
+    importFiles, reimport, cancel, setOptions, refFor, descriptor, fitIssues,
+  };
+});
+
+/** A dropped folder or files, walked through the entries API (folders keep their structure). */
+export async function pickedFromDrop(dt: DataTransfer): Promise<{ files: PickedFile[]; dirs: string[]; name: string } | null> {
+  const entries = Array.from(dt.items)
+    .map((i) => i.webkitGetAsEntry())
+    .filter((e): e is FileSystemEntry => e !== null);
+  if (!entries.length) return dt.files.length ? { ...pickedFromInput(dt.files), dirs: [] } : null;
+  const files: PickedFile[] = [];
+  const dirs: string[] = [];
+  const root = entries.length === 1 && entries[0].isDirectory ? entries[0].fullPath : '';
+  const rel = (p: string) => (root ? p.slice(root.length + 1) : p.replace(/^\//, ''));
+  async function walk(e: FileSystemEntry): Promise<void> {
+    if (e.isFile) {
+      const f = await new Promise<File>((ok, err) => (e as FileSystemFileEntry).file(ok, err));
+      files.push({ path: rel(e.fullPath), blob: f });
+      return;
+    }
+    if (e.fullPath !== root) dirs.push(rel(e.fullPath));
+    const reader = (e as FileSystemDirectoryEntry).createReader();
+    // readEntries returns batches (100 in Chromium) until an empty one.
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((ok, err) => reader.readEntries(ok, err));
+      if (!batch.length) break;
+      for (const child of batch) await walk(child);
+    }
+  }
+  for (const e of entries) await walk(e);
+  return { files, dirs, name: root ? entries[0].name : files.length === 1 ? files[0].path : `${files.length} files` };
+}

@@ -9,6 +9,7 @@ Usage:
   netwright eval <trained project> [--report FILE]          test loss, accuracy and confusion matrix
   netwright predict <trained project> <image|folder>...     class probabilities for PNG/JPEG images
   netwright data <folder|file> [--label COLUMN]             check a dataset: classes, counts, shape, skipped files
+  netwright export <trained project> --format F --out DIR   TF.js, ONNX or PyTorch model, or a model card
   netwright <command> --help                                options of a command
 
 Templates: ${TEMPLATE_IDS.join(', ')}
@@ -87,4 +88,25 @@ Options:
   -h, --help       this help
 
 Exit code 2 when the data cannot be used (no images, one class, x/y length mismatch, ...).
+`;
+
+export const EXPORT_HELP = `Usage: netwright export <trained project> --format tfjs|onnx|pytorch|card --out DIR [--report FILE]
+
+Writes the project's latest trained run (its network and weights) in another format, into DIR
+(created if needed; files of the same names are replaced):
+
+  tfjs     model.json + weights.bin for tf.loadLayersModel, netwright-layers.js (register(tf) for the
+           custom layers) and a README
+  onnx     model.onnx (opset 13, standard operators; input NHWC float32 scaled to [0, 1])
+  pytorch  model.py (nn.Module + load_model), model.safetensors, train.py (same optimizer and schedule,
+           one process or torchrun / DistributedDataParallel) and a README
+  card     MODEL_CARD.md: architecture, parameters, multiply-adds, dataset, settings, metrics, curves
+
+A project without trained weights is refused (exit 2): train it first.
+
+Options:
+  --format NAME    tfjs, onnx, pytorch or card
+  --out DIR        the folder to write into
+  --report FILE    write the JSON report ({format, out, files}) instead of printing it to stdout
+  -h, --help       this help
 `;

@@ -70,7 +70,7 @@ test.describe('editor', () => {
     await expect(page.getByTestId('edge-inspector')).toBeVisible();
     await page.keyboard.press('Delete');
     expect(await editor.edgeCount()).toBe(1);
-    await expect(page.getByTestId('graph-health')).toContainText('issue');
+    await expect(page.getByTestId('graph-health')).toContainText('error');
   });
 
   test('parameters are edited in the inspector with range checks', async ({ page }) => {

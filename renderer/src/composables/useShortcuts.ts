@@ -43,3 +43,68 @@ export function useShortcuts(h: ShortcutHandlers): void {
   onMounted(() => window.addEventListener('keydown', onKey));
   onBeforeUnmount(() => window.removeEventListener('keydown', onKey));
 }
+
+/** The canvas' own keys (registered by GraphCanvas, beside the app-wide ones above). */
+export interface EditorShortcutHandlers {
+  selectAll(): void;
+  copy(): void;
+  cut(): void;
+  paste(): void;
+  duplicate(): void;
+  /** Arrow keys: grid steps, ×4 with Shift. */
+  nudge(dx: number, dy: number): void;
+  toggleShortcutSheet(): void;
+  fit(): void;
+  layout(): void;
+}
+
+const ARROWS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+/** The keydown handler for editor keys; exported for tests. `step` is one grid cell. */
+export function editorShortcutHandler(h: EditorShortcutHandlers, step = 16): (e: KeyboardEvent) => void {
+  return (e: KeyboardEvent) => {
+    if (isTyping(e.target)) return;
+    const mod = e.ctrlKey || e.metaKey;
+    const key = e.key.toLowerCase();
+    const act = (fn: () => void) => {
+      e.preventDefault(); // Ctrl+A must select blocks, not the page's text
+      fn();
+    };
+    if (mod && key === 'a') return act(h.selectAll);
+    if (mod && key === 'c') return act(h.copy);
+    if (mod && key === 'x') return act(h.cut);
+    if (mod && key === 'v') return act(h.paste);
+    if (mod && key === 'd') return act(h.duplicate);
+    if (mod || e.altKey) return;
+    if (e.key === '?') return act(h.toggleShortcutSheet);
+    if (key === 'f' && !e.shiftKey) return act(h.fit);
+    if (key === 'l' && e.shiftKey) return act(h.layout);
+    const arrow = ARROWS[e.key];
+    if (arrow) act(() => h.nudge(arrow[0] * step * (e.shiftKey ? 4 : 1), arrow[1] * step * (e.shiftKey ? 4 : 1)));
+  };
+}
+
+export function useEditorShortcuts(h: EditorShortcutHandlers): void {
+  const onKey = editorShortcutHandler(h);
+  onMounted(() => window.addEventListener('keydown', onKey));
+  onBeforeUnmount(() => window.removeEventListener('keydown', onKey));
+}
+
+/** What the shortcut sheet lists (one source for the sheet and the docs). */
+export const SHORTCUTS: readonly [keys: string, what: string][] = [
+  ['Click palette block', 'Insert after the selected block (or add in view)'],
+  ['Drag palette block onto a connection', 'Insert it into the connection'],
+  ['Shift + drag on the canvas', 'Box-select blocks'],
+  ['Shift / Ctrl + click', 'Add a block to the selection'],
+  ['Ctrl/⌘ + A', 'Select all blocks'],
+  ['Ctrl/⌘ + C, X, V', 'Copy, cut, paste'],
+  ['Ctrl/⌘ + D', 'Duplicate the selection'],
+  ['Arrow keys (Shift: ×4)', 'Nudge the selection'],
+  ['Delete / Backspace', 'Delete the selection'],
+  ['Ctrl/⌘ + Z, Ctrl/⌘ + Shift + Z', 'Undo, redo'],
+  ['F', 'Zoom to fit'],
+  ['Shift + L', 'Auto-layout'],
+  ['Right-click', 'Menu for the canvas, a block or a connection'],
+  ['Ctrl/⌘ + S, O', 'Save, open'],
+  ['?', 'This sheet'],
+];

@@ -144,6 +144,82 @@ export class EditorPage {
     return this.page.evaluate(() => window.__netwright.runs.records.map((r) => ({ id: r.id, name: r.name, state: r.state, epoch: r.epoch })));
   }
 
+  // ---------------------------------------------------------------- editor (issue 11)
+
+  get health(): Locator { return this.page.getByTestId('graph-health'); }
+  get totalParams(): Locator { return this.page.getByTestId('total-params'); }
+  get menu(): Locator { return this.page.getByTestId('context-menu'); }
+  get summary(): Locator { return this.page.getByTestId('model-summary'); }
+  edgeLabels(): Locator { return this.page.locator('.vue-flow__edge-text'); }
+  menuItem(id: string): Locator { return this.page.getByTestId(`menu-${id}`); }
+  tool(id: string): Locator { return this.page.getByTestId(`tool-${id}`); }
+
+  async loadTemplateFromMenu(id: string): Promise<void> {
+    await this.page.getByTestId('templates-button').click();
+    await this.page.getByTestId(`template-${id}`).click();
+  }
+
+  async selectedIds(): Promise<string[]> {
+    return this.page.evaluate(() => [...(window.__netwright.graph as unknown as { selectedBlockIds: string[] }).selectedBlockIds]);
+  }
+
+  async edges(): Promise<string[]> {
+    return this.page.evaluate(() =>
+      (window.__netwright.graph.graph.edges as { source: string; target: string }[]).map((e) => `${e.source}>${e.target}`),
+    );
+  }
+
+  /** Click on an empty spot of the canvas (clears the selection, focuses the page). */
+  async clickEmptyCanvas(): Promise<void> {
+    const box = (await this.canvas.boundingBox())!;
+    await this.page.mouse.click(box.x + box.width - 260, box.y + box.height - 30);
+  }
+
+  /** Shift-drag a selection box between two points relative to the canvas. */
+  async boxSelect(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+    const box = (await this.canvas.boundingBox())!;
+    const m = this.page.mouse;
+    await this.page.keyboard.down('Shift');
+    await m.move(box.x + from.x, box.y + from.y);
+    await m.down();
+    await m.move(box.x + (from.x + to.x) / 2, box.y + (from.y + to.y) / 2, { steps: 5 });
+    await m.move(box.x + to.x, box.y + to.y, { steps: 5 });
+    await m.up();
+    await this.page.keyboard.up('Shift');
+  }
+
+  async rightClickBlock(id: string): Promise<void> {
+    await this.block(id).locator('.head').click({ button: 'right' });
+    await expect(this.menu).toBeVisible();
+  }
+
+  /** Right-click on the middle of the connection from `source` to `target`. */
+  async rightClickEdge(source: string, target: string): Promise<void> {
+    const p = await this.edgeMiddle(source, target);
+    await this.page.mouse.click(p.x, p.y, { button: 'right' });
+    await expect(this.menu).toBeVisible();
+  }
+
+  /** A point on the connection between two blocks (mid-way between their ports). */
+  async edgeMiddle(source: string, target: string): Promise<{ x: number; y: number }> {
+    const a = await this.center(this.page.locator(`[data-testid="block-${source}"] .vue-flow__handle.source`));
+    const b = await this.center(this.page.locator(`[data-testid="block-${target}"] .vue-flow__handle.target`));
+    return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  }
+
+  /** HTML5 drag from the palette onto the connection between two blocks. */
+  async dragOntoEdge(type: string, source: string, target: string): Promise<void> {
+    const p = await this.edgeMiddle(source, target);
+    const box = (await this.canvas.boundingBox())!;
+    await this.paletteItem(type).dragTo(this.canvas, { targetPosition: { x: p.x - box.x, y: p.y - box.y } });
+  }
+
+  async boxOf(id: string): Promise<{ x: number; y: number; width: number; height: number }> {
+    const b = await this.block(id).boundingBox();
+    if (!b) throw new Error(`block ${id} not visible`);
+    return b;
+  }
+
   private async center(l: Locator): Promise<{ x: number; y: number }> {
     const box = await l.boundingBox();
     if (!box) throw new Error('element not visible');

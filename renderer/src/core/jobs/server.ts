@@ -15,6 +15,7 @@ import { createState, disposeState, stateFromCheckpoint, type TrainState } from 
 import { train, type Control } from '../train/trainer';
 import { readModelWeights, writeModelWeights } from '../train/weights';
 import { makeYielder } from '../train/yielder';
+import { visualize } from './visualize';
 
 /** The part of the compiler's CompiledModel the server uses (structural, so no import cycle). */
 export interface CompiledLike {
@@ -110,6 +111,11 @@ export class JobServer {
       case 'predict':
       case 'samples':
       case 'weights':
+      case 'viz-filters':
+      case 'viz-patches':
+      case 'viz-activations':
+      case 'viz-attribution':
+      case 'viz-maximize':
         return this.runJob(msg);
       default:
         return assertNever(msg);
@@ -428,6 +434,14 @@ export class JobServer {
       case 'weights': {
         const { model } = this.modelOf(msg.runId);
         return { kind: 'weights', weights: await readModelWeights(model) };
+      }
+      case 'viz-filters':
+      case 'viz-patches':
+      case 'viz-activations':
+      case 'viz-attribution':
+      case 'viz-maximize': {
+        const { run, model } = this.modelOf(msg.runId);
+        return visualize(msg, { model, graph: run.graph, data: () => this.loadData(run.dataset), progress, cancelled: () => job.cancelled });
       }
       default:
         return assertNever(msg);

@@ -4,6 +4,7 @@
 // worker never touches the DOM or stores.
 import type { TrainTestData } from '../data/dataset';
 import type { Graph } from '../graph/types';
+import type { ActivationsPayload, AttributionPayload, FiltersPayload, MaximizePayload, PatchesPayload, VizInput } from '../viz/types';
 import type { BackendName, TrainConfig } from './config';
 
 export { BACKEND_CHAIN, DEFAULT_TRAIN_CONFIG } from './config';
@@ -118,6 +119,16 @@ export type ToWorker =
   | { type: 'samples'; jobId: string; runId: string; split: 'train' | 'test'; indices: number[] }
   /** The run's current weights (for saving a trained project). */
   | { type: 'weights'; jobId: string; runId: string }
+  /** Look inside: every conv layer's kernels. */
+  | { type: 'viz-filters'; jobId: string; runId: string }
+  /** Top-k patches per filter of `layer` (a block id) over the test (or train) set, or its first `limit` images. */
+  | { type: 'viz-patches'; jobId: string; runId: string; layer: string; k?: number; split?: 'test' | 'train'; limit?: number }
+  /** Every layer's activation maps for one input. */
+  | { type: 'viz-activations'; jobId: string; runId: string; input: VizInput }
+  /** Gradient saliency and occlusion sensitivity of class `target` (default: the predicted one). */
+  | { type: 'viz-attribution'; jobId: string; runId: string; input: VizInput; target?: number; occlusion?: { size?: number; stride?: number; fill?: number } }
+  /** Activation maximization: one synthetic input per filter of `layer` (default all filters). */
+  | { type: 'viz-maximize'; jobId: string; runId: string; layer: string; filters?: number[]; steps?: number; range?: [number, number]; seed?: number }
   | { type: 'cancel'; jobId: string }
   /** Forget a run's model (frees its tensors). */
   | { type: 'dispose'; runId: string };
@@ -144,7 +155,12 @@ export type JobResult =
   | { kind: 'evaluate'; evaluation: EvaluationResult }
   | { kind: 'predict'; probabilities: Float32Array; classes: number }
   | { kind: 'samples'; images: Uint8Array; height: number; width: number; channels: number; labels: Uint8Array }
-  | { kind: 'weights'; weights: WeightsBlob };
+  | { kind: 'weights'; weights: WeightsBlob }
+  | ({ kind: 'viz-filters' } & FiltersPayload)
+  | ({ kind: 'viz-patches' } & PatchesPayload)
+  | ({ kind: 'viz-activations' } & ActivationsPayload)
+  | ({ kind: 'viz-attribution' } & AttributionPayload)
+  | ({ kind: 'viz-maximize' } & MaximizePayload);
 
 export type FromWorker =
   | { type: 'status'; runId: string; phase: TrainPhase; message: string }

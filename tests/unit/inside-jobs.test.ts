@@ -31,7 +31,7 @@ const server = new JobServer({
 });
 
 let n = 0;
-async function job<K extends JobResult['kind']>(msg: Extract<ToWorker, { type: K }> & { jobId?: string }): Promise<Extract<JobResult, { kind: K }>> {
+async function job<K extends JobResult['kind']>(msg: Omit<Extract<ToWorker, { type: K }>, 'jobId'>): Promise<Extract<JobResult, { kind: K }>> {
   const jobId = `j${++n}`;
   await server.handle({ ...msg, jobId } as ToWorker);
   const reply = out.find((m) => (m.type === 'job-result' || m.type === 'job-error') && m.jobId === jobId);

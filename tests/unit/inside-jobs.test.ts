@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, CompileError } from '@/core/compile/compiler';
 import { JobServer } from '@/core/jobs/server';
+import type { VizMsg } from '@/core/jobs/visualize';
 import { TEMPLATES } from '@/core/graph/templates';
 import { DEFAULT_TRAIN_CONFIG, type FromWorker, type JobResult, type ToWorker, type TrainConfig } from '@/core/train/protocol';
 import { readModelWeights } from '@/core/train/weights';
@@ -31,12 +32,13 @@ const server = new JobServer({
 });
 
 let n = 0;
-async function job<K extends JobResult['kind']>(msg: Omit<Extract<ToWorker, { type: K }>, 'jobId'>): Promise<Extract<JobResult, { kind: K }>> {
+type Req = VizMsg extends infer T ? (T extends unknown ? Omit<T, 'jobId'> : never) : never;
+async function job<M extends Req>(msg: M): Promise<Extract<JobResult, { kind: M['type'] }>> {
   const jobId = `j${++n}`;
   await server.handle({ ...msg, jobId } as ToWorker);
   const reply = out.find((m) => (m.type === 'job-result' || m.type === 'job-error') && m.jobId === jobId);
   if (!reply || reply.type === 'job-error') throw new Error(reply ? reply.message : 'no reply');
-  return (reply as Extract<FromWorker, { type: 'job-result' }>).result as Extract<JobResult, { kind: K }>;
+  return (reply as Extract<FromWorker, { type: 'job-result' }>).result as Extract<JobResult, { kind: M['type'] }>;
 }
 
 beforeAll(async () => {

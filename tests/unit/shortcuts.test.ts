@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { shortcutHandler, type ShortcutHandlers } from '../../renderer/src/composables/useShortcuts';
+import { editorShortcutHandler, shortcutHandler, type ShortcutHandlers } from '../../renderer/src/composables/useShortcuts';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -33,5 +33,45 @@ describe('shortcuts', () => {
     onKey(key('z', field, { ctrlKey: true }));
     onKey(key('Delete', { tagName: 'DIV' }));
     expect(log).toEqual(['delete']);
+  });
+});
+
+describe('editor shortcuts', () => {
+  const editorHandlers = (log: string[]) => {
+    const h = (name: string) => () => void log.push(name);
+    return {
+      selectAll: h('all'), copy: h('copy'), cut: h('cut'), paste: h('paste'), duplicate: h('dup'),
+      nudge: (dx: number, dy: number) => void log.push(`nudge ${dx},${dy}`), toggleShortcutSheet: h('sheet'), fit: h('fit'), layout: h('layout'),
+    };
+  };
+
+  it('Ctrl/Cmd+A/C/X/V/D, arrows (×4 with Shift), ? and F act on the canvas and stop the browser default', () => {
+    const log: string[] = [];
+    let prevented = 0;
+    const onKey = editorShortcutHandler(editorHandlers(log));
+    const body = { tagName: 'BODY' };
+    const press = (k: string, mods: Partial<KeyboardEvent> = {}) => onKey(key(k, body, { ...mods, preventDefault: () => void prevented++ }));
+    press('a', { ctrlKey: true });
+    press('c', { metaKey: true });
+    press('x', { ctrlKey: true });
+    press('v', { ctrlKey: true });
+    press('d', { ctrlKey: true });
+    press('ArrowRight');
+    press('ArrowUp', { shiftKey: true });
+    press('?', { shiftKey: true });
+    press('f');
+    press('L', { shiftKey: true });
+    expect(log).toEqual(['all', 'copy', 'cut', 'paste', 'dup', 'nudge 16,0', 'nudge 0,-64', 'sheet', 'fit', 'layout']);
+    expect(prevented).toBe(10);
+  });
+
+  it('leaves Ctrl+A, arrows and letters to a field being typed in', () => {
+    const log: string[] = [];
+    const onKey = editorShortcutHandler(editorHandlers(log));
+    const field = { tagName: 'INPUT' };
+    onKey(key('a', field, { ctrlKey: true }));
+    onKey(key('ArrowLeft', field));
+    onKey(key('f', field));
+    expect(log).toEqual([]);
   });
 });

@@ -143,7 +143,7 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       const prefer = cfg.backends === undefined ? rememberedBackend(record.metrics?.params ?? 0) : undefined;
       post({
-        type: 'train', runId: id, graph: plain(graph), config: cfg, dataset: { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() },
+        type: 'train', runId: id, graph: plain(graph), config: cfg, dataset: datasetRef(),
         ...(prefer ? { preferBackend: prefer } : {}), ...wasm(),
       });
       inWorker.value = new Set(inWorker.value).add(id);

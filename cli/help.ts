@@ -10,6 +10,7 @@ Usage:
   netwright predict <trained project> <image|folder>...     class probabilities for PNG/JPEG images
   netwright data <folder|file> [--label COLUMN]             check a dataset: classes, counts, shape, skipped files
   netwright export <trained project> --format F --out DIR   TF.js, ONNX or PyTorch model, or a model card
+  netwright patches <trained project> --layer ID --out DIR  top-k image patches of every filter of a layer
   netwright <command> --help                                options of a command
 
 Templates: ${TEMPLATE_IDS.join(', ')}
@@ -108,5 +109,28 @@ Options:
   --format NAME    tfjs, onnx, pytorch or card
   --out DIR        the folder to write into
   --report FILE    write the JSON report ({format, out, files}) instead of printing it to stdout
+  -h, --help       this help
+`;
+
+export const PATCHES_HELP = `Usage: netwright patches <trained project> --layer <block id> [--top 9] [--data PATH] --out DIR
+
+For every filter of one layer (a Conv2D, pooling or other block with feature maps) of the project's
+latest trained run: the k test images and positions that excite it most (Zeiler & Fergus), found in
+one pass over the MNIST test set (or --data's test split), each cropped to the unit's receptive field
+(padded at the borders). Writes DIR/patches-<layer>.png (a row per filter, strongest patch first,
+one shared grey scale) and DIR/patches-<layer>.json:
+  {layer, imagesScanned, top, inputShape, offset, receptiveField,
+   filters: [{filter, patches: [{image, x, y, width, height, activation, unit}]}]}
+x, y, width, height are the receptive field in model-input pixels (x, y may be negative at the
+border); add offset for the dataset image's pixels when the Input block crops (24×24 of MNIST's 28×28).
+
+Options:
+  --layer ID       the block id (as shown in the editor, e.g. conv2d_1)
+  --top N          patches per filter, 1..64 (default 9; each from a different image)
+  --data PATH      look at your dataset's test split instead of MNIST (as netwright train --data)
+  --label COLUMN   with --data on a table: the label column
+  --limit N        only the first N test images
+  --out DIR        where to write the PNG and JSON (created if needed)
+  --backend NAME   auto (default), wasm or cpu
   -h, --help       this help
 `;

@@ -2,7 +2,7 @@
 // exit code (never a stack trace). Commands are imported when run, so --help and argument errors
 // answer without loading TensorFlow.js.
 import { readFileSync } from 'node:fs';
-import { DATA_HELP, EVAL_HELP, EXPORT_HELP, MAIN_HELP, PREDICT_HELP, TRAIN_HELP } from './help';
+import { DATA_HELP, EVAL_HELP, EXPORT_HELP, MAIN_HELP, PATCHES_HELP, PREDICT_HELP, TRAIN_HELP } from './help';
 import { CliError, EXIT, oneLine, type Io } from './io';
 
 const COMMANDS = {
@@ -11,6 +11,7 @@ const COMMANDS = {
   predict: { help: PREDICT_HELP, load: () => import('./commands/predict') },
   data: { help: DATA_HELP, load: () => import('./commands/data') },
   export: { help: EXPORT_HELP, load: () => import('./commands/export') },
+  patches: { help: PATCHES_HELP, load: () => import('./commands/patches') },
 } as const;
 
 type CommandName = keyof typeof COMMANDS;

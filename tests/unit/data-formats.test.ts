@@ -62,6 +62,17 @@ describe('CSV / TSV', () => {
     expect(summary.train + summary.test).toBe(18);
   });
 
+  it('warns about class imbalance, duplicates and classes with too few examples', async () => {
+    const lines = ['a,b,label', ...Array.from({ length: 30 }, (_, i) => `${i},${i % 7},big`), '1,1,small', '2,2,small', '3,3,small', '0,0,big'];
+    const { summary } = await importDataset({ files: [file('w.csv', lines.join('\n'))] });
+    expect(summary.warnings).toEqual([
+      'class imbalance: "big" has 31 examples, "small" only 3',
+      'class "small" has only 3 examples',
+      '4 duplicate examples (same pixels as an earlier one, train and test together)',
+    ]);
+    expect(summary.duplicates).toBe(4);
+  });
+
   it('refuses a single-class table', async () => {
     const text = ['a,b,label', '1,2,x', '3,4,x', '5,6,x'].join('\n');
     await expect(importDataset({ files: [file('one.csv', text)] })).rejects.toThrow(/only one class \(x\)/);

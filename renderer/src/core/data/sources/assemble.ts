@@ -93,20 +93,25 @@ export function channelStats(ds: ImageDataset): { mean: number[]; std: number[] 
   return { mean, std };
 }
 
-/** FNV-1a over an example's bytes: equal content, equal hash (collisions are checked). */
-function countDuplicates(ds: ImageDataset): number {
-  const size = ds.height * ds.width * ds.channels;
-  const bytes = new Uint8Array(ds.images.buffer, ds.images.byteOffset, ds.images.byteLength);
-  const step = size * ds.images.BYTES_PER_ELEMENT;
-  const seen = new Map<number, number[]>();
+/**
+ * Examples whose content equals an earlier one's, over train and test together (a test example
+ * that is also in train inflates test accuracy). FNV-1a hashes, collisions checked byte by byte.
+ */
+function countDuplicates(sets: ImageDataset[]): number {
+  const seen = new Map<number, Uint8Array[]>();
   let dup = 0;
-  for (let i = 0; i < ds.count; i++) {
-    let h = 0x811c9dc5;
-    for (let p = i * step; p < (i + 1) * step; p++) h = Math.imul(h ^ bytes[p], 0x01000193);
-    const same = seen.get(h);
-    if (same?.some((j) => bytes.subarray(j * step, (j + 1) * step).every((b, k) => b === bytes[i * step + k]))) dup++;
-    else if (same) same.push(i);
-    else seen.set(h, [i]);
+  for (const ds of sets) {
+    const bytes = new Uint8Array(ds.images.buffer, ds.images.byteOffset, ds.images.byteLength);
+    const step = ds.height * ds.width * ds.channels * ds.images.BYTES_PER_ELEMENT;
+    for (let i = 0; i < ds.count; i++) {
+      const ex = bytes.subarray(i * step, (i + 1) * step);
+      let h = 0x811c9dc5;
+      for (let p = 0; p < ex.length; p++) h = Math.imul(h ^ ex[p], 0x01000193);
+      const same = seen.get(h);
+      if (same?.some((o) => o.every((b, k) => b === ex[k]))) dup++;
+      else if (same) same.push(ex);
+      else seen.set(h, [ex]);
+    }
   }
   return dup;
 }
@@ -142,7 +147,7 @@ export function assemble(raw: RawDataset, options: ImportOptions = {}): Imported
   }
   const trainCounts = counts(train);
   const testCounts = counts(test);
-  const duplicates = countDuplicates(train) + countDuplicates(test);
+  const duplicates = countDuplicates([train, test]);
   const warnings: string[] = [];
   const total = trainCounts.map((n, k) => n + testCounts[k]);
   const max = Math.max(...total);
@@ -153,7 +158,7 @@ export function assemble(raw: RawDataset, options: ImportOptions = {}): Imported
   total.forEach((n, k) => {
     if (n < FEW) warnings.push(`class "${classes[k]}" has only ${n} example${n === 1 ? '' : 's'}`);
   });
-  if (duplicates) warnings.push(`${duplicates} duplicate example${duplicates === 1 ? '' : 's'} (same pixels as an earlier one)`);
+  if (duplicates) warnings.push(`${duplicates} duplicate example${duplicates === 1 ? '' : 's'} (same pixels as an earlier one, train and test together)`);
   if (raw.skipped.length) warnings.push(`${raw.skipped.length} file(s) or row(s) skipped, see the list`);
   return {
     data: { train, test },

@@ -35,7 +35,7 @@ describe('safetensors', () => {
     expect(header.__metadata__).toEqual({ producer: 'test' });
     expect(bytes.length).toBe(8 + n + 32);
     const back = readSafetensors(bytes);
-    expect(Array.from(back.tensors.a.values)).toEqual([1, 2, 3, 4, 5, -6.5]);
+    expect(Array.from(back.tensors.a.values as Float32Array)).toEqual([1, 2, 3, 4, 5, -6.5]);
     expect(back.tensors.n.values[0]).toBe(7n);
   });
 });

@@ -183,3 +183,72 @@ describe('trained project files (format version 2)', () => {
     expect(parseProject(serializeProject({ ...trained, runs: [bare] })).runs).toEqual([bare]);
   });
 });
+
+describe('project files: every past version and every malformed case', () => {
+  // A version 1 file as the first releases wrote it (no runs, settings of that time).
+  const V1 = JSON.stringify({
+    format: 'netwright-project', version: 1,
+    graph: { version: 1, blocks: [
+      { id: 'input_1', type: 'Input', params: { kind: 'image', height: 28, width: 28, channels: 1 }, position: { x: 0, y: 0 } },
+      { id: 'flatten_1', type: 'Flatten', params: {}, position: { x: 200, y: 0 } },
+      { id: 'classifier_1', type: 'Classifier', params: { classes: 10 }, position: { x: 400, y: 0 } },
+    ], edges: [{ id: 'e1', source: 'input_1', target: 'flatten_1' }, { id: 'e2', source: 'flatten_1', target: 'classifier_1' }] },
+    trainConfig: { optimizer: 'sgd', learningRate: 0.01, batchSize: 20, epochs: 1 },
+  });
+  // A version 2 file with one trained run (weights as base64 float32).
+  const weights = Float32Array.from({ length: 7850 }, (_, i) => ((i % 7) - 3) / 100);
+  const V2 = JSON.stringify({
+    ...JSON.parse(V1), version: 2,
+    runs: [{
+      id: 'run-a', name: 'first', createdAt: 1_790_000_000_000, graph: JSON.parse(V1).graph, config: { optimizer: 'sgd', learningRate: 0.01 },
+      dataset: { kind: 'mnist' }, state: 'done', epoch: 1,
+      curves: { trainLoss: [[20, 2.2]], trainAcc: [[20, 0.2]], valLoss: [], valAcc: [], learningRate: [[0, 0.01]] },
+      metrics: { testAccuracy: 0.9, testLoss: null, seconds: 1, examplesSeen: 20, examplesPerSecond: 20, params: 7850, multiplyAdds: 7840 },
+      weights: { specs: [{ name: 'classifier_1/kernel', shape: [784, 10] }, { name: 'classifier_1/bias', shape: [10] }], data: bytesToBase64(new Uint8Array(weights.buffer)) },
+    }],
+  });
+
+  it('version 1 migrates: same graph, settings completed with the defaults, no runs', () => {
+    const p = parseProject(V1);
+    expect(p.graph.blocks.map((b) => b.type)).toEqual(['Input', 'Flatten', 'Classifier']);
+    expect(p.trainConfig).toEqual({ ...DEFAULT_TRAIN_CONFIG, optimizer: 'sgd', learningRate: 0.01, batchSize: 20, epochs: 1 });
+    expect(p.runs).toBeUndefined();
+    // Written back as the current version, it reads the same.
+    expect(JSON.parse(serializeProject(p)).version).toBe(2);
+    expect(parseProject(serializeProject(p))).toEqual(p);
+  });
+
+  it('version 2 reads runs with their weights bit for bit (and a null metric as NaN)', () => {
+    const p = parseProject(V2);
+    expect(p.runs).toHaveLength(1);
+    expect(new Float32Array(p.runs![0].weights!.data)).toEqual(weights);
+    expect(p.runs![0].metrics!.testLoss).toBeNaN();
+    expect(p.runs![0].config.learningRate).toBe(0.01);
+    expect(parseProject(serializeProject(p))).toEqual(p);
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test edits of arbitrary JSON
+  const edit = (text: string, fn: (d: Record<string, any>) => void): string => {
+    const d = JSON.parse(text);
+    fn(d);
+    return JSON.stringify(d);
+  };
+
+  it.each([
+    ['not JSON', 'netwright', /not valid JSON/],
+    ['truncated', V2.slice(0, V2.length / 2), /not valid JSON \(it ends too early: truncated\?\)/],
+    ['a future version', edit(V1, (d) => { d.version = 3; }), /saved by a newer Netwright \(format version 3\)/],
+    ['an unknown block type', edit(V1, (d) => { d.graph.blocks[1].type = 'Conv9D'; }), /Block "flatten_1" has an unknown type "Conv9D"/],
+    ['duplicate block ids', edit(V1, (d) => { d.graph.blocks[1].id = 'input_1'; }), /Two blocks share the same id/],
+    ['a connection to a missing block', edit(V1, (d) => { d.graph.edges[1].target = 'gone'; }), /Connection "e2" refers to a missing block/],
+    ['a __proto__ key', V1.replace('"params":{}', '"params":{"__proto__":{"polluted":true}}'), /has a "__proto__" key/],
+    ['a constructor key', V1.replace('"format"', '"constructor":{},"format"'), /has a "constructor" key/],
+    ['a number too large', V1.replace('"learningRate":0.01', '"learningRate":1e999'), /"learningRate" holds a number too large/],
+    ['a huge weight shape', edit(V2, (d) => { d.runs[0].weights.specs[0].shape = [1e300]; }), /weight 1 needs a name and a shape of whole numbers/],
+    ['weights shorter than their shapes', edit(V2, (d) => { d.runs[0].weights.data = d.runs[0].weights.data.slice(0, -8); }), /weights hold \d+ bytes but their shapes need 31400/],
+    ['duplicate run ids', edit(V2, (d) => { d.runs.push(d.runs[0]); }), /Two runs share the same id/],
+  ])('refuses %s with a message', (_what, text, message) => {
+    expect(() => parseProject(text)).toThrow(message);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -5,6 +5,15 @@
 // Version 2 = version 1 + `runs`. Weights are stored compactly: `specs` as they are, `data` as the
 // base64 of the little-endian float32 buffer. Non-finite numbers (a stopped run's NaN test loss)
 // are written as null, which JSON can carry, and read back as NaN.
+//
+// Schema (every field checked on reading; older versions migrate on reading, the current one is
+// written): { format: 'netwright-project', version: 1 | 2, graph: { version: 1, blocks: [{ id,
+// type, params, position: {x, y}, label? }], edges: [{ id, source, target }], units? },
+// trainConfig: TrainConfig (missing keys take the defaults), runs?: [RunRecord with weights as
+// { specs: [{ name, shape }], data: base64 }] }. Refused with a message and nothing half-loaded:
+// text that is not JSON or stops early, a future version, unknown block types, duplicate block or
+// run ids, connections to missing blocks, `__proto__`/`constructor`/`prototype` keys, numbers too
+// large for a double, weights whose byte length disagrees with their shapes.
 import { isBlockType } from './catalog';
 import type { Block, Edge, Graph } from './types';
 import { parseUnits } from './units';
@@ -217,7 +226,7 @@ export function parseWeights(v: unknown, what: string): WeightsBlob {
   if (!isObject(v) || !Array.isArray(v.specs) || typeof v.data !== 'string') throw new Error(`${what} weights need specs and data.`);
   let values = 0;
   const specs = v.specs.map((s, i) => {
-    if (!isObject(s) || typeof s.name !== 'string' || !Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    if (!isObject(s) || typeof s.name !== 'string' || !Array.isArray(s.shape) || !s.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new Error(`${what} weight ${i + 1} needs a name and a shape of whole numbers.`);
     }
     values += (s.shape as number[]).reduce((a, d) => a * d, 1);
@@ -229,7 +238,7 @@ export function parseWeights(v: unknown, what: string): WeightsBlob {
   } catch (e) {
     throw new Error(`${what} weights data ${(e as Error).message}.`, { cause: e });
   }
-  if (bytes.byteLength !== values * 4) {
+  if (!Number.isSafeInteger(values) || bytes.byteLength !== values * 4) {
     throw new Error(`${what} weights hold ${bytes.byteLength} bytes but their shapes need ${values * 4} (${values} float32 values): the file is damaged.`);
   }
   return { specs, data: bytes.buffer as ArrayBuffer };
@@ -271,13 +280,32 @@ function parseRun(v: unknown, i: number): RunRecord {
 }
 
 /** Parses a project file, throwing an Error whose message can be shown to the user as is. */
-export function parseProject(text: string): Project {
-  let data: unknown;
+/** Keys no project has, refused anywhere in a file (prototype pollution where data is merged). */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+class FileContentError extends Error {}
+
+/**
+ * JSON.parse, refusing what no project holds: `__proto__` (and constructor/prototype) keys, and
+ * numbers too large for a double (1e999 parses as Infinity). Malformed text says so, and a text
+ * that stops mid-way is called truncated.
+ */
+function parseJsonStrictly(text: string): unknown {
   try {
-    data = JSON.parse(text);
-  } catch {
-    throw new Error('This is not a Netwright project: the file is not valid JSON.');
+    return JSON.parse(text, (key, value) => {
+      if (FORBIDDEN_KEYS.has(key)) throw new FileContentError(`This project file is refused: it has a "${key}" key, which no project has.`);
+      if (typeof value === 'number' && !Number.isFinite(value)) throw new FileContentError(`This project file is refused: "${key}" holds a number too large to represent.`);
+      return value;
+    });
+  } catch (e) {
+    if (e instanceof FileContentError) throw new Error(e.message, { cause: e });
+    const truncated = /end of (JSON )?input|Unterminated/i.test((e as Error).message) && text.trim().length > 0;
+    throw new Error(`This is not a Netwright project: the file is not valid JSON${truncated ? ' (it ends too early: truncated?)' : ''}.`, { cause: e });
   }
+}
+
+export function parseProject(text: string): Project {
+  const data = parseJsonStrictly(text);
   if (!isObject(data) || data.format !== PROJECT_FORMAT) throw new Error('This is not a Netwright project file.');
   const version = data.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new Error(`This project file has an invalid format version (${String(version)}).`);

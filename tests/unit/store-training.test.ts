@@ -161,6 +161,22 @@ describe('training store + run records', () => {
     expect(runs.selectedIsStale).toBe(true);
   });
 
+  it('trains the expanded network of a graph with units, and keeps the graph with its units in the record', () => {
+    const base = structuredClone(TEMPLATES[1].graph);
+    const withUnit = { ...base, units: [{ id: 'u1', name: 'conv stage', blockIds: ['conv2d_2', 'maxpool2d_2'], repeat: 1 }] };
+    const { runs, runId } = startRun(withUnit);
+    const msg = sent[0];
+    if (msg.type !== 'train') throw new Error(msg.type);
+    expect(msg.graph.units).toBeUndefined();
+    expect(runs.byId.get(runId)!.graph.units).toHaveLength(1);
+    // Changing a unit's repeat count changes the network: the run is stale.
+    const graph = useGraphStore();
+    graph.load(structuredClone(withUnit));
+    expect(runs.selectedIsStale).toBe(false);
+    graph.load({ ...structuredClone(withUnit), units: [{ ...withUnit.units[0], repeat: 2 }] });
+    expect(runs.selectedIsStale).toBe(true);
+  });
+
   it('renames, deletes and overlays runs', async () => {
     const { t, runs, runId } = startRun();
     t.handle({ type: 'done', runId, stopped: true, testLoss: NaN, testAccuracy: NaN, seconds: 1, examplesSeen: 10 });

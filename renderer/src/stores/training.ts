@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { Graph } from '../core/graph/types';
 import { newRunRecord } from '../core/runs/reduce';
+import { expandUnits } from '../core/graph/units';
 import { withDefaults } from '../core/train/config';
 import {
   assertNever, DEFAULT_TRAIN_CONFIG,
@@ -143,7 +144,7 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       const prefer = cfg.backends === undefined ? rememberedBackend(record.metrics?.params ?? 0) : undefined;
       post({
-        type: 'train', runId: id, graph: plain(graph), config: cfg, dataset: datasetRef(),
+        type: 'train', runId: id, graph: expandUnits(plain(graph)), config: cfg, dataset: datasetRef(),
         ...(prefer ? { preferBackend: prefer } : {}), ...wasm(),
       });
       inWorker.value = new Set(inWorker.value).add(id);
@@ -185,7 +186,7 @@ export const useTrainingStore = defineStore('training', () => {
     phaseMessage.value = `Resuming from the checkpoint of epoch ${ckpt.epoch}…`;
     runs.update(id, { state: 'running', error: undefined });
     runs.select(id);
-    post({ type: 'train', runId: id, graph: record.graph, config: withDefaults(record.config), dataset: datasetRef(datasetIdOf(record.dataset)), from: ckpt, ...wasm() });
+    post({ type: 'train', runId: id, graph: expandUnits(record.graph), config: withDefaults(record.config), dataset: datasetRef(datasetIdOf(record.dataset)), from: ckpt, ...wasm() });
     inWorker.value = new Set(inWorker.value).add(id);
     return true;
   }
@@ -213,7 +214,7 @@ export const useTrainingStore = defineStore('training', () => {
     if (inWorker.value.has(id)) return;
     const r = runs.byId.get(id);
     if (!r?.weights) throw new Error('This run has no stored weights to load.');
-    await request({ type: 'load', runId: id, graph: r.graph, config: withDefaults(r.config), dataset: datasetRef(datasetIdOf(r.dataset)), weights: r.weights, ...wasm() });
+    await request({ type: 'load', runId: id, graph: expandUnits(r.graph), config: withDefaults(r.config), dataset: datasetRef(datasetIdOf(r.dataset)), weights: r.weights, ...wasm() });
     inWorker.value = new Set(inWorker.value).add(id);
   }
 

@@ -2,6 +2,7 @@
 // of a run to its record with reduceRun, so what is on screen and what is stored is one value.
 import { multiplyAdds, reachableParams } from '../graph/cost';
 import type { Block, Graph } from '../graph/types';
+import { expandUnits } from '../graph/units';
 import type { TrainConfig } from '../train/config';
 import { emptyCurves, type FromWorker } from '../train/protocol';
 import type { RunRecord } from './record';
@@ -22,8 +23,12 @@ export function newRunRecord(id: string, name: string, graph: Graph, config: Tra
   };
 }
 
-/** The network without its layout: moving a block does not make a run stale, changing a filter count does. */
-function networkKey(graph: Graph): string {
+/**
+ * The network without its layout: moving a block does not make a run stale, changing a filter count
+ * (or a unit's repeat count: units are compared expanded) does.
+ */
+function networkKey(unexpanded: Graph): string {
+  const graph = expandUnits(unexpanded);
   const block = (b: Block) => ({ id: b.id, type: b.type, params: Object.fromEntries(Object.entries(b.params).sort(([a], [c]) => a.localeCompare(c))) });
   const blocks = [...graph.blocks].sort((a, b) => a.id.localeCompare(b.id)).map(block);
   const edges = graph.edges.map((e) => `${e.source}>${e.target}`);

@@ -10,6 +10,7 @@ import { backendChain, checkGraph, readProjectFile, toJson, trainedRun } from '.
 import { Engine, newId, RunFailed } from '../engine';
 import { CliError, EXIT, type Io } from '../io';
 import { mnistRef } from '../mnist';
+import { patchGrid } from '../../renderer/src/core/viz/grid';
 import { checkMnistInput } from './shared';
 
 const FLAGS = {
@@ -41,39 +42,6 @@ export function patchListing(r: Patches, meta: { project: string; runId: string;
       patches: hits.map((h) => ({ image: h.image, x: h.rect.x, y: h.rect.y, width: h.rect.width, height: h.rect.height, activation: h.activation, unit: { y: h.y, x: h.x } })),
     })),
   };
-}
-
-/** The grid as RGBA: a row per filter, k patches each, `scale`× enlarged, 2 px gaps; one shared grey scale (r.range). */
-export function renderGrid(r: Patches, scale: number): { width: number; height: number; rgba: Uint8Array } {
-  const [ph, pw] = r.patch;
-  const c = r.inputShape[2];
-  const gap = 2;
-  const filters = r.hits.length;
-  const cellW = pw * scale;
-  const cellH = ph * scale;
-  const width = r.k * (cellW + gap) + gap;
-  const height = filters * (cellH + gap) + gap;
-  const rgba = new Uint8Array(width * height * 4);
-  for (let i = 0; i < rgba.length; i += 4) [rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]] = [40, 40, 48, 255];
-  const [lo, hi] = r.range;
-  const byte = (v: number) => Math.max(0, Math.min(255, Math.round(((v - lo) / (hi - lo || 1)) * 255)));
-  const per = ph * pw * c;
-  for (let f = 0; f < filters; f++) {
-    for (let i = 0; i < r.hits[f].length; i++) {
-      const base = (f * r.k + i) * per;
-      const ox = gap + i * (cellW + gap);
-      const oy = gap + f * (cellH + gap);
-      for (let y = 0; y < cellH; y++) {
-        for (let x = 0; x < cellW; x++) {
-          const p = base + (Math.floor(y / scale) * pw + Math.floor(x / scale)) * c;
-          const o = ((oy + y) * width + ox + x) * 4;
-          for (let ch = 0; ch < 3; ch++) rgba[o + ch] = byte(r.crops[p + (c >= 3 ? ch : 0)]);
-          rgba[o + 3] = 255;
-        }
-      }
-    }
-  }
-  return { width, height, rgba };
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -131,7 +99,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const dir = resolve(io.cwd, outDir);
   mkdirSync(dir, { recursive: true });
   const { PNG } = (await import('pngjs')).default;
-  const grid = renderGrid(r, Math.max(1, Math.round(32 / Math.max(r.patch[0], r.patch[1]))));
+  const grid = patchGrid(r, Math.max(1, Math.round(32 / Math.max(r.patch[0], r.patch[1]))));
   const png = new PNG({ width: grid.width, height: grid.height });
   png.data = Buffer.from(grid.rgba.buffer, grid.rgba.byteOffset, grid.rgba.byteLength);
   const pngPath = join(dir, `patches-${layer}.png`);

@@ -9,7 +9,7 @@ export interface Toast {
   kind: ToastKind;
   text: string;
 }
-export type PanelTab = 'curves' | 'filters' | 'runs' | 'evaluate';
+export type PanelTab = 'curves' | 'filters' | 'runs' | 'evaluate' | 'inside';
 /** 'system' follows the OS (prefers-color-scheme). */
 export type ThemeChoice = 'system' | 'light' | 'dark';
 

@@ -81,4 +81,16 @@ test('imports an image folder and a CSV, previews them, trains on each well abov
   await expect(page.getByTestId('dataset-split')).toContainText('train 192 · test 48');
   await page.getByTestId('dataset-dialog-close').click();
   expect(await fitAndTrain(editor, page)).toBeGreaterThan(0.7);
+
+  // A file dropped on the window imports too (here a small TSV made in the page).
+  await page.evaluate(() => {
+    const rows = Array.from({ length: 30 }, (_, i) => `${i % 3}\t${(i * 7) % 5}\t${i % 2 ? 'yes' : 'no'}`);
+    const dt = new DataTransfer();
+    dt.items.add(new File([`f1\tf2\ttarget\n${rows.join('\n')}`], 'dropped.tsv'));
+    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await expect(dialog).toBeVisible({ timeout: 60_000 });
+  await expect(dialog).toContainText('dropped.tsv');
+  await expect(page.getByTestId('dataset-classes')).toHaveText('2 classes');
 });

@@ -9,6 +9,8 @@ import { checkDataFit, type FitIssue, type ImportedDataset, type ImportOptions, 
 import type { Graph } from '../core/graph/types';
 import type { DatasetDescriptor } from '../core/runs/record';
 import type { DatasetRef } from '../core/train/protocol';
+// Used inside actions only (the training store imports this one): no cycle at load time.
+import { useTrainingStore } from './training';
 
 export interface PickedFile {
   /** Relative to the picked folder, without the folder's own name ('cats/1.png'), or the file name. */
@@ -40,6 +42,7 @@ export interface ImportedEntry {
 }
 
 let counter = 0;
+let dropsInstalled = false;
 let makeWorker: () => ImportWorker = () => new Worker(new URL('../worker/dataset.worker.ts', import.meta.url), { type: 'module' }) as unknown as ImportWorker;
 
 /** Tests swap the worker factory. */
@@ -84,6 +87,9 @@ export const useDatasetStore = defineStore('dataset', () => {
       current.value = { id: m.id, name: m.result.summary.name, data: m.result.data, summary: m.result.summary };
       status.value = 'ready';
       showPreview.value = true;
+      // The new import becomes the training dataset, unless a run is going on.
+      const training = useTrainingStore();
+      if (!training.isRunning) training.dataset = m.id;
     } else if (m.type === 'error') {
       status.value = 'error';
       error.value = { message: m.message, skipped: m.skipped };
@@ -149,9 +155,35 @@ export const useDatasetStore = defineStore('dataset', () => {
     return s ? checkDataFit(graph, { height: s.shape[0], width: s.shape[1], channels: s.shape[2], classes: s.classes.length }) : [];
   }
 
+  /** A file drag is over the window (for the drop hint). */
+  const dragging = ref(false);
+
+  /** Imports folders and files dropped anywhere on the window; installed once, stays for the page's life. */
+  function listenForDrops(target: Window): void {
+    if (dropsInstalled) return;
+    dropsInstalled = true;
+    const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+    target.addEventListener('dragover', (e) => {
+      if (!hasFiles(e)) return; // palette drags onto the canvas are not ours
+      e.preventDefault();
+      dragging.value = true;
+    });
+    target.addEventListener('dragleave', (e) => {
+      if (e.relatedTarget === null) dragging.value = false;
+    });
+    target.addEventListener('drop', (e) => {
+      dragging.value = false;
+      if (!hasFiles(e) || !e.dataTransfer) return;
+      e.preventDefault();
+      void pickedFromDrop(e.dataTransfer).then((picked) => {
+        if (picked?.files.length) importFiles(picked.files, picked.name, picked.dirs);
+      });
+    });
+  }
+
   return {
-    status, progress, error, current, options, showPreview, isImporting, shape,
-    importFiles, reimport, cancel, setOptions, refFor, descriptor, fitIssues,
+    status, progress, error, current, options, showPreview, isImporting, shape, dragging,
+    importFiles, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops,
   };
 });
 

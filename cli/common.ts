@@ -8,6 +8,7 @@ import { BLOCKS, isBlockType } from '../renderer/src/core/graph/catalog';
 import { parseProject, type Project } from '../renderer/src/core/graph/project';
 import { instantiate, templateById, TEMPLATES } from '../renderer/src/core/graph/templates';
 import type { Graph } from '../renderer/src/core/graph/types';
+import { expandUnits } from '../renderer/src/core/graph/units';
 import type { RunRecord } from '../renderer/src/core/runs/record';
 import { BACKEND_CHAIN, withDefaults, type BackendName } from '../renderer/src/core/train/config';
 import { CliError, type Io } from './io';
@@ -51,12 +52,16 @@ export interface Source {
 /** A project file when the path exists (or looks like one), else a template id. */
 export async function readSource(command: string, arg: string, io: Io): Promise<Source> {
   const looksLikeFile = /[\\/]|\.json$/i.test(arg) || existsSync(resolve(io.cwd, arg));
-  if (looksLikeFile) return { project: await readProjectFile(command, arg, io), name: arg, kind: 'file' };
+  if (looksLikeFile) {
+    const project = await readProjectFile(command, arg, io);
+    // Units (repeated groups of blocks) are an editing aid: the CLI trains the network they stand for.
+    return { project: { ...project, graph: expandUnits(project.graph) }, name: arg, kind: 'file' };
+  }
   const template = templateById(arg);
   if (!template) {
     throw new CliError(`${command}: "${arg}" is neither a project file nor a template (templates: ${TEMPLATES.map((t) => t.id).join(', ')})`);
   }
-  return { project: { graph: instantiate(template), trainConfig: withDefaults({}) }, name: arg, kind: 'template' };
+  return { project: { graph: expandUnits(instantiate(template)), trainConfig: withDefaults({}) }, name: arg, kind: 'template' };
 }
 
 /** Refuses a network the editor would mark as broken, naming the first block at fault. */

@@ -1,6 +1,7 @@
 // Checks the commands make once TensorFlow.js is loaded.
 import { analyze } from '../../renderer/src/core/graph/analyze';
 import type { Graph } from '../../renderer/src/core/graph/types';
+import { expandUnits } from '../../renderer/src/core/graph/units';
 import type { RunRecord } from '../../renderer/src/core/runs/record';
 import type { BackendName } from '../../renderer/src/core/train/config';
 import { Engine, newId, RunFailed } from '../engine';
@@ -27,7 +28,7 @@ export async function loadRun(command: string, record: RunRecord, backends: Back
   const runId = record.id;
   const config = { ...record.config, backends };
   try {
-    await engine.job({ type: 'load', jobId: newId('load'), runId, graph: record.graph, config, dataset: mnistRef(io.env), weights: record.weights! });
+    await engine.job({ type: 'load', jobId: newId('load'), runId, graph: expandUnits(record.graph), config, dataset: mnistRef(io.env), weights: record.weights! });
   } catch (e) {
     if (e instanceof RunFailed) {
       // No backend is the machine's problem (exit 1); anything else is the file's (weights that do not fit its network).

@@ -90,6 +90,22 @@ describe('JobServer', () => {
     expect(Array.from(sample.evaluation.indices.slice(0, 5))).not.toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('loads and evaluates a stored run while another run trains, without waiting for it', async () => {
+    const { s, out } = server();
+    await s.handle({ type: 'train', runId: 'a', graph: tinyConvGraph(), config: cfg(), dataset });
+    const w = await job(s, out, { type: 'weights', jobId: 'w', runId: 'a' });
+    if (w.kind !== 'weights') throw new Error();
+    const training = s.handle({ type: 'train', runId: 'b', graph: tinyConvGraph(), config: cfg({ maxExamples: 4000, epochs: 2 }), dataset });
+    await job(s, out, { type: 'load', jobId: 'l', runId: 'old', graph: tinyConvGraph(), config: cfg(), dataset, weights: w.weights });
+    const ev = await job(s, out, { type: 'evaluate', jobId: 'e', runId: 'old', sample: 100, seed: 1 });
+    expect(ev.kind).toBe('evaluate');
+    // The evaluation finished while 'b' was still training.
+    expect(of(out, 'done').filter((d) => d.runId === 'b')).toHaveLength(0);
+    await s.handle({ type: 'stop', runId: 'b' });
+    await training;
+    expect(of(out, 'done').find((d) => d.runId === 'b')?.stopped).toBe(true);
+  });
+
   it('repeats a run exactly with the same seed (Dropout included) and differs with another seed', async () => {
     const runs = [];
     for (const seed of [5, 5, 6]) {

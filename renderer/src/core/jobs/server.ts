@@ -10,7 +10,7 @@ import { checkDataFit } from '../data/sources/fit';
 import { evaluateDetailed, evaluationSample, isCancelled, predictProbabilities } from '../eval/evaluate';
 import { chooseBackend, describeBackend, measureTraining, probeTraining, type BackendLoaders, type LoaderOptions } from '../train/backends';
 import { BACKEND_CHAIN, type BackendName, type TrainConfig } from '../train/config';
-import { assertNever, type BackendAttempt, type Checkpoint, type DatasetRef, type FromWorker, type JobResult, type ToWorker } from '../train/protocol';
+import { assertNever, type BackendAttempt, type Checkpoint, type DatasetRef, type FromWorker, type GradientNormsReading, type JobResult, type ToWorker } from '../train/protocol';
 import { createState, disposeState, stateFromCheckpoint, type TrainState } from '../train/state';
 import { train, type Control } from '../train/trainer';
 import { readModelWeights, writeModelWeights } from '../train/weights';
@@ -52,6 +52,8 @@ interface RunEntry {
   /** The last epoch-end checkpoint, for recovering from a lost GPU context. */
   lastCheckpoint?: Checkpoint;
   recoveries: number;
+  /** Gradient-norm readings every this many steps (the train message's gradientNormsEvery). */
+  gradientNormsEvery?: number;
 }
 
 type TrainMsg = Extract<ToWorker, { type: 'train' }>;
@@ -217,6 +219,7 @@ export class JobServer {
     const run: RunEntry = {
       runId: msg.runId, graph: msg.graph, config: msg.config, dataset: msg.dataset, wasmBaseUrl: msg.wasmBaseUrl, preferBackend: msg.preferBackend,
       model: null, state: null, control: 'run', training: true, recoveries: 0,
+      ...(msg.gradientNormsEvery ? { gradientNormsEvery: msg.gradientNormsEvery } : {}),
       ...(msg.from ? { lastCheckpoint: msg.from } : {}),
     };
     // Registered now, not when the queue reaches it, so an early 'stop' still finds it.
@@ -256,19 +259,28 @@ export class JobServer {
     const state = run.state;
     if (!state) return;
     run.training = true;
+    // Gradient-norm readings ride on the next 'progress' message (the trainer reads them before it).
+    let readings: GradientNormsReading[] = [];
+    const every = run.gradientNormsEvery;
     try {
       const result = await train(
         state,
         await this.loadData(run.dataset),
         {
-          emit: (m) => this.post(m),
+          emit: (m) => {
+            if (m.type === 'progress' && readings.length) {
+              this.post({ ...m, gradientNorms: readings });
+              readings = [];
+            } else this.post(m);
+          },
+          ...(every ? { onGradients: (norms: Record<string, number>, at: { steps: number; examplesSeen: number }) => void readings.push({ ...at, norms }) } : {}),
           control: () => run.control,
           checkpoint: (c) => {
             run.lastCheckpoint = c;
             this.post({ type: 'checkpoint', runId: run.runId, checkpoint: c });
           },
         },
-        { filtersBlockId: run.filtersBlockId, now: this.deps.now },
+        { filtersBlockId: run.filtersBlockId, now: this.deps.now, ...(every ? { gradientNormsEvery: every } : {}) },
       );
       if (result.outcome === 'paused') {
         run.training = false;
@@ -377,8 +389,12 @@ export class JobServer {
     const progress = (fraction: number, text: string) => this.post({ type: 'job-progress', jobId: msg.jobId, fraction, message: text });
     switch (msg.type) {
       case 'load': {
-        await this.queue; // never switch backends under a probing or training run
-        await this.ensureBackend(msg.config.backends, msg.graph, msg.wasmBaseUrl, msg.runId);
+        // Any backend that trains here can hold a finished model: keep the current one, so loading
+        // never waits for (or switches backends under) a run that is training.
+        if (!this.backend || tf.getBackend() !== this.backend) {
+          await this.queue;
+          await this.ensureBackend(msg.config.backends, msg.graph, msg.wasmBaseUrl, msg.runId);
+        }
         this.disposeRun(msg.runId);
         const compiled = this.deps.compile(msg.graph, { seed: msg.config.seed });
         try {

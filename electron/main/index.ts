@@ -3,6 +3,7 @@
 import { app, BrowserWindow, protocol, session, shell, type Session, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Desktop } from './desktop';
 import { registerIpc } from './ipc';
 import {
   APP_ENTRY_URL,
@@ -12,6 +13,8 @@ import {
   createAppRequestHandler,
   mergeResponseHeaders,
 } from './protocol';
+import { PathGrants } from './validate';
+import { MIN_SIZE } from './window-state';
 import {
   appOrigins,
   contentSecurityPolicy,
@@ -40,6 +43,8 @@ if (!app.isPackaged && process.env.NETWRIGHT_USER_DATA_DIR) {
 // Both must happen before 'ready'.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
 app.enableSandbox();
+
+const desktop = new Desktop({ userDataDir: app.getPath('userData'), devTools: !app.isPackaged, appName: 'Netwright' });
 
 function openExternally(url: string): void {
   shell.openExternal(url).catch((err: unknown) => console.error('openExternal failed:', err));
@@ -84,17 +89,18 @@ function hardenSession(ses: Session): void {
   ses.protocol.handle(APP_SCHEME, createAppRequestHandler(rendererRoot, csp));
 }
 
-function createWindow(): BrowserWindow {
+async function createWindow(): Promise<BrowserWindow> {
+  const { bounds, saved, backgroundColor } = await desktop.windowOptions();
   const win = new BrowserWindow({
     title: 'Netwright',
-    width: 1440,
-    height: 900,
-    minWidth: 960,
-    minHeight: 600,
+    ...bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
-    autoHideMenuBar: true,
+    backgroundColor,
     webPreferences: secureWebPreferences(preloadPath),
   });
+  desktop.attach(win, saved);
   win.once('ready-to-show', () => win.show());
   const url = devServerUrl ?? APP_ENTRY_URL;
   win.loadURL(url).catch((err: unknown) => console.error(`Failed to load ${url}:`, err));
@@ -104,13 +110,10 @@ function createWindow(): BrowserWindow {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    const win = BrowserWindow.getAllWindows()[0];
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
-  });
+  desktop.beforeReady();
+  // A second launch (double-click on another project, `netwright file.netwright.json`) hands its
+  // files to this instance's window.
+  app.on('second-instance', (_event, argv, workingDirectory) => desktop.secondInstance(argv, workingDirectory));
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -118,12 +121,19 @@ if (!app.requestSingleInstanceLock()) {
 
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       hardenSession(session.defaultSession);
-      registerIpc({ allowedOrigins, autosaveDir: app.getPath('userData') });
-      createWindow();
+      registerIpc({ allowedOrigins, autosaveDir: app.getPath('userData'), grants: new PathGrants(), desktop: {
+        takeGivenPaths: () => desktop.takeGivenPaths(),
+        opened: (path) => desktop.opened(path),
+        questions: desktop.questions,
+        appName: 'Netwright',
+        appVersion: app.getVersion(),
+      } });
+      await desktop.init(process.argv, process.cwd());
+      await createWindow();
       app.on('activate', () => {
-        if (BrowserWindow.getAllWindows().length === 0) createWindow();
+        if (BrowserWindow.getAllWindows().length === 0) void createWindow();
       });
     })
     .catch((err: unknown) => {

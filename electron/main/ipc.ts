@@ -13,19 +13,25 @@ import {
 import { basename } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/channels';
 import type { OpenedFile, SavedFile } from '../../renderer/src/host/host';
+import type { RendererQuestions } from './close';
 import { createAutosaveStore, readFileLimited, writeFileAtomic, writeFilesInto } from './files';
 import {
   IpcValidationError,
   LIMITS,
   PathGrants,
   checkArgCount,
+  checkRequestId,
   isTrustedSender,
+  validateAboutInfo,
+  validateAnswer,
   validateAutosaveText,
   validateConfirm,
   validateExportRequest,
+  validateGivenProjectPath,
   validateOpenOptions,
   validateSaveRequest,
   validateShowError,
+  validateTextEditAction,
 } from './validate';
 
 export interface IpcOptions {
@@ -33,6 +39,20 @@ export interface IpcOptions {
   allowedOrigins: readonly string[];
   /** Where the autosave lives: app.getPath('userData'). */
   autosaveDir: string;
+  /** Files the user chose or the OS handed over: "Save" may write to these without asking. */
+  grants?: PathGrants;
+  /** The desktop side (files from the OS, questions to the renderer); absent in a bare setup. */
+  desktop?: DesktopIpc;
+}
+
+export interface DesktopIpc {
+  /** Paths the OS handed over that the renderer has not taken yet (emptied by the call). */
+  takeGivenPaths(): string[];
+  /** A project was opened from a file (recent documents). */
+  opened(path: string): void;
+  questions: RendererQuestions;
+  appName: string;
+  appVersion: string;
 }
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>;
@@ -63,8 +83,24 @@ function showMessage(win: BrowserWindow | undefined, opts: MessageBoxOptions) {
   return win ? dialog.showMessageBox(win, opts) : dialog.showMessageBox(opts);
 }
 
+/** Reads project files for the renderer, granting each for Save; unreadable ones are reported. */
+async function readGranted(paths: readonly string[], grants: PathGrants): Promise<{ files: OpenedFile[]; failed: string[] }> {
+  const files: OpenedFile[] = [];
+  const failed: string[] = [];
+  for (const path of paths) {
+    try {
+      const data = await readFileLimited(path, LIMITS.maxFileBytes);
+      grants.grant(path); // the OS or the user gave it: "Save" may write back to it
+      files.push({ name: basename(path), data, path });
+    } catch (err) {
+      failed.push(`${basename(path)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return { files, failed };
+}
+
 export function registerIpc(options: IpcOptions): void {
-  const grants = new PathGrants();
+  const grants = options.grants ?? new PathGrants();
   const autosave = createAutosaveStore(options.autosaveDir);
 
   handle(CHANNELS.openFile, 1, options, async (event, raw) => {
@@ -78,6 +114,7 @@ export function registerIpc(options: IpcOptions): void {
     if (!path) return null;
     const data = await readFileLimited(path, LIMITS.maxFileBytes);
     grants.grant(path); // the user picked it: "Save" may write back to it
+    options.desktop?.opened(path);
     return { name: basename(path), data, path } satisfies OpenedFile;
   });
 
@@ -96,6 +133,7 @@ export function registerIpc(options: IpcOptions): void {
     }
     await writeFileAtomic(path, req.data);
     grants.grant(path);
+    if (/\.json$/i.test(path)) options.desktop?.opened(path);
     return { name: basename(path), path } satisfies SavedFile;
   });
 
@@ -153,5 +191,48 @@ export function registerIpc(options: IpcOptions): void {
 
   handle(CHANNELS.storeAutosave, 1, options, async (_event, raw) => {
     await autosave.store(validateAutosaveText(raw));
+  });
+
+  const desktop = options.desktop;
+  if (!desktop) return;
+
+  handle(CHANNELS.takeGivenFiles, 0, options, async (event) => {
+    const { files, failed } = await readGranted(desktop.takeGivenPaths(), grants);
+    for (const f of files) if (f.path) desktop.opened(f.path);
+    if (failed.length) {
+      await showMessage(ownerWindow(event), { type: 'error', title: 'Could not open', message: 'Could not open', detail: failed.join('\n'), buttons: ['OK'] });
+    }
+    return files;
+  });
+
+  handle(CHANNELS.openDroppedFile, 1, options, async (_event, raw) => {
+    const path = validateGivenProjectPath(raw, 'dropped file');
+    const { files, failed } = await readGranted([path], grants);
+    if (!files[0]) throw new IpcValidationError(failed[0] ?? 'Could not read the dropped file');
+    desktop.opened(path);
+    return files[0];
+  });
+
+  handle(CHANNELS.editText, 1, options, async (event, raw) => {
+    const action = validateTextEditAction(raw);
+    event.sender[action](); // webContents.undo(), .cut(), … in the focused field
+  });
+
+  handle(CHANNELS.showAbout, 1, options, async (event, raw) => {
+    const info = validateAboutInfo(raw);
+    await showMessage(ownerWindow(event), {
+      type: 'info',
+      title: `About ${desktop.appName}`,
+      message: `${desktop.appName} ${desktop.appVersion}`,
+      detail: info.details.join('\n'),
+      buttons: ['OK'],
+    });
+  });
+
+  handle(CHANNELS.answer, 2, options, async (event, rawId, rawAnswer) => {
+    const id = checkRequestId(rawId);
+    if (!desktop.questions.answer(event.sender.id, id, validateAnswer(rawAnswer))) {
+      throw new IpcValidationError('answer: nothing is waiting for it');
+    }
   });
 }

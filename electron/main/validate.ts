@@ -1,7 +1,10 @@
 // Validation of every IPC argument, in main: the renderer is treated as untrusted input.
 // Pure functions (no electron, no fs); each returns a clean copy or throws IpcValidationError.
-import { resolve } from 'node:path';
-import type { ExportRequest, FileFilter, SaveRequest } from '../../renderer/src/host/host';
+import { basename, isAbsolute, resolve } from 'node:path';
+import {
+  TEXT_EDIT_ACTIONS,
+  type AboutInfo, type DocumentState, type ExportRequest, type FileFilter, type SaveRequest, type TextEditAction,
+} from '../../renderer/src/host/host';
 import type { OpenFileOptions } from '../preload/api';
 import { isAppUrl } from './security';
 
@@ -214,4 +217,62 @@ export class PathGrants {
   has(path: string): boolean {
     return this.granted.has(resolve(path));
   }
+}
+
+// ---- Desktop integration
+
+/** Project files the OS or the user hands over (argument, second launch, double-click, drop). */
+export const PROJECT_FILE_EXTENSIONS: readonly string[] = ['json'];
+
+/**
+ * A path to a project file given by the OS or a drop: absolute, no NUL or control characters,
+ * ending in .json (.netwright.json included). Returns it normalised. It is opened only because the
+ * user gave it; the caller still reads it size-limited and as a regular file.
+ */
+export function validateGivenProjectPath(x: unknown, what = 'project path'): string {
+  const p = checkPath(x, what);
+  if (CONTROL_CHARS.test(p)) fail(what, 'contains a control character');
+  if (!isAbsolute(p)) fail(what, 'must be absolute');
+  const name = basename(p);
+  if (!PROJECT_FILE_EXTENSIONS.includes(extensionOf(name))) fail(what, `"${name}" is not a project file (.netwright.json)`);
+  return resolve(p);
+}
+
+export function validateTextEditAction(x: unknown): TextEditAction {
+  if (typeof x !== 'string' || !(TEXT_EDIT_ACTIONS as readonly string[]).includes(x)) {
+    fail('edit action', `expected one of ${TEXT_EDIT_ACTIONS.join(', ')}`);
+  }
+  return x as TextEditAction;
+}
+
+export function validateAboutInfo(x: unknown): AboutInfo {
+  if (!isRecord(x)) fail('about info', 'expected an object');
+  onlyKeys(x, ['details'], 'about info');
+  if (!Array.isArray(x.details) || x.details.length > 20) fail('details', 'expected at most 20 lines');
+  const details = x.details.map((d: unknown, i: number) => checkString(d, `details[${i}]`, 500, true));
+  return { details };
+}
+
+export function validateDocumentState(x: unknown): DocumentState {
+  if (!isRecord(x)) fail('document state', 'expected an object');
+  onlyKeys(x, ['dirty', 'training', 'name'], 'document state');
+  if (typeof x.dirty !== 'boolean') fail('dirty', 'expected a boolean');
+  if (typeof x.training !== 'boolean') fail('training', 'expected a boolean');
+  return { dirty: x.dirty, training: x.training, name: checkString(x.name, 'name', LIMITS.maxNameLength, true) };
+}
+
+/** The preload's envelope around an answer to a question main asked. */
+export function validateAnswer(x: unknown): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (!isRecord(x) || typeof x.ok !== 'boolean') fail('answer', 'expected { ok, value } or { ok, error }');
+  if (x.ok) {
+    onlyKeys(x, ['ok', 'value'], 'answer');
+    return { ok: true, value: x.value };
+  }
+  onlyKeys(x, ['ok', 'error'], 'answer');
+  return { ok: false, error: checkString(x.error, 'error', LIMITS.maxMessageLength, true) };
+}
+
+export function checkRequestId(x: unknown): number {
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 1) fail('request id', 'expected a positive integer');
+  return x;
 }

@@ -100,7 +100,10 @@ test('gives the page no Node and only the named bridge', async () => {
     module: 'undefined',
     buffer: 'undefined',
     bridge: 'object',
-    methods: ['confirm', 'exportFiles', 'loadAutosave', 'openFile', 'pickDataset', 'saveFile', 'showError', 'storeAutosave'],
+    methods: [
+      'confirm', 'editText', 'exportFiles', 'loadAutosave', 'onCloseQuery', 'onFilesWaiting', 'onMenuCommand', 'onSaveBeforeClose',
+      'openDroppedFile', 'openFile', 'pickDataset', 'saveFile', 'showAbout', 'showError', 'storeAutosave', 'takeGivenFiles',
+    ],
     ipcRenderer: false,
   });
 });

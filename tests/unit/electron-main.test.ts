@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CHANNELS } from '../../electron/shared/channels';
+import { CHANNELS, EVENTS } from '../../electron/shared/channels';
 import { secureWebPreferences } from '../../electron/main/security';
 
 type Fn = (...args: never[]) => unknown;
@@ -14,7 +14,7 @@ const fake = vi.hoisted(() => {
   const state = {
     handlers: new Map<string, (...args: unknown[]) => Promise<unknown>>(),
     appListeners: new Map<string, ((...args: unknown[]) => void)[]>(),
-    windows: [] as { options: Record<string, unknown>; url?: string }[],
+    windows: [] as FakeWindow[],
     schemes: [] as unknown[],
     protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
     permissionRequest: undefined as undefined | ((...a: unknown[]) => void),
@@ -22,32 +22,123 @@ const fake = vi.hoisted(() => {
     headerHooks: [] as unknown[],
     userData: '',
     sandboxEnabled: false,
+    switches: [] as string[],
+    menu: null as null | { template: MenuTemplateItem[] },
+    recentDocuments: [] as string[],
+    themeSource: '',
+    dark: true,
+    themeListeners: [] as (() => void)[],
+    quits: 0,
   };
   return state;
 });
+
+interface MenuTemplateItem {
+  id?: string;
+  label?: string;
+  accelerator?: string;
+  role?: string;
+  type?: string;
+  enabled?: boolean;
+  click?: () => void;
+  submenu?: MenuTemplateItem[];
+}
+
+interface FakeWindow {
+  options: Record<string, unknown>;
+  url?: string;
+  listeners: Map<string, ((...a: unknown[]) => void)[]>;
+  webContents: { id: number; sent: [string, unknown][]; send: (channel: string, payload?: unknown) => void; zoom: number; edits: string[] } & Record<string, unknown>;
+  destroyed: boolean;
+  maximized: boolean;
+  background?: string;
+  close(): void;
+  emit(event: string, ...args: unknown[]): void;
+}
 
 const dialog = vi.hoisted(() => ({
   showOpenDialog: vi.fn(),
   showSaveDialog: vi.fn(),
   showMessageBox: vi.fn(),
+  showErrorBox: vi.fn(),
 }));
 const shell = vi.hoisted(() => ({ openExternal: vi.fn(async () => undefined) }));
 
 vi.mock('electron', () => {
-  class BrowserWindow {
+  let nextId = 1;
+  class BrowserWindow implements FakeWindow {
     options: Record<string, unknown>;
     url?: string;
+    listeners = new Map<string, ((...a: unknown[]) => void)[]>();
+    destroyed = false;
+    maximized = false;
+    fullScreen = false;
+    background?: string;
+    webContents: FakeWindow['webContents'];
     constructor(options: Record<string, unknown>) {
       this.options = options;
+      const contents = {
+        id: nextId++,
+        sent: [] as [string, unknown][],
+        zoom: 0,
+        edits: [] as string[],
+        send: (channel: string, payload?: unknown) => void contents.sent.push([channel, payload]),
+        isLoading: () => false,
+        on: () => undefined,
+        getZoomLevel: () => contents.zoom,
+        setZoomLevel: (z: number) => void (contents.zoom = z),
+        toggleDevTools: () => undefined,
+      };
+      this.webContents = contents;
       fake.windows.push(this);
     }
     once() {}
+    on(event: string, fn: (...a: unknown[]) => void) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+    }
+    emit(event: string, ...args: unknown[]) {
+      for (const fn of this.listeners.get(event) ?? []) fn(...args);
+    }
     show() {}
+    focus() {}
+    restore() {}
+    isMinimized() {
+      return false;
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
+    maximize() {
+      this.maximized = true;
+    }
+    isMaximized() {
+      return this.maximized;
+    }
+    isFullScreen() {
+      return this.fullScreen;
+    }
+    setFullScreen(f: boolean) {
+      this.fullScreen = f;
+    }
+    getNormalBounds() {
+      return { x: 10, y: 20, width: 1200, height: 800 };
+    }
+    setBackgroundColor(c: string) {
+      this.background = c;
+    }
+    close() {
+      let prevented = false;
+      this.emit('close', { preventDefault: () => (prevented = true) });
+      if (prevented) return;
+      this.destroyed = true;
+      this.emit('closed');
+    }
     loadURL(url: string) {
       this.url = url;
       return Promise.resolve();
     }
-    static getAllWindows = () => fake.windows;
+    static getAllWindows = () => fake.windows.filter((w) => !w.destroyed);
+    static getFocusedWindow = () => null;
     static fromWebContents = () => undefined;
   }
   const ses = {
@@ -63,15 +154,37 @@ vi.mock('electron', () => {
       enableSandbox: () => (fake.sandboxEnabled = true),
       setPath: (_name: string, path: string) => (fake.userData = path),
       getPath: () => fake.userData,
+      getVersion: () => '0.1.0',
       requestSingleInstanceLock: () => true,
+      commandLine: { appendSwitch: (s: string) => fake.switches.push(s) },
+      addRecentDocument: (p: string) => fake.recentDocuments.push(p),
+      clearRecentDocuments: () => (fake.recentDocuments.length = 0),
       on: (event: string, fn: (...args: unknown[]) => void) => {
         fake.appListeners.set(event, [...(fake.appListeners.get(event) ?? []), fn]);
       },
       whenReady: () => Promise.resolve(),
-      quit: () => undefined,
+      quit: () => void fake.quits++,
       exit: () => undefined,
     },
     BrowserWindow,
+    Menu: {
+      buildFromTemplate: (template: MenuTemplateItem[]) => ({ template }),
+      setApplicationMenu: (menu: { template: MenuTemplateItem[] }) => (fake.menu = menu),
+    },
+    nativeTheme: {
+      set themeSource(v: string) {
+        fake.themeSource = v;
+      },
+      get themeSource() {
+        return fake.themeSource;
+      },
+      get shouldUseDarkColors() {
+        return fake.dark;
+      },
+      on: (_e: string, fn: () => void) => fake.themeListeners.push(fn),
+      removeListener: () => undefined,
+    },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     protocol: { registerSchemesAsPrivileged: (s: unknown[]) => fake.schemes.push(...s) },
     session: { defaultSession: ses },
     ipcMain: { handle: (channel: string, fn: (...args: unknown[]) => Promise<unknown>) => fake.handlers.set(channel, fn) },
@@ -81,14 +194,22 @@ vi.mock('electron', () => {
 });
 
 let dir: string;
+let argFile: string;
+const argvBefore = process.argv;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'netwright-main-'));
+  argFile = join(dir, 'from-argument.netwright.json');
+  writeFileSync(argFile, '{"from":"argv"}');
+  // As if launched as `netwright --some-switch from-argument.netwright.json notes.txt`.
+  process.argv = [process.execPath, '--some-switch', argFile, join(dir, 'notes.txt')];
   vi.stubEnv('ELECTRON_RENDERER_URL', '');
   vi.stubEnv('NETWRIGHT_USER_DATA_DIR', join(dir, 'userData'));
   await import('../../electron/main/index');
-  await new Promise((r) => setTimeout(r, 0)); // let whenReady().then run
+  await vi.waitFor(() => expect(fake.windows).toHaveLength(1)); // whenReady().then ran
+  process.argv = argvBefore;
 });
 afterAll(() => {
+  process.argv = argvBefore;
   vi.unstubAllEnvs();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -233,6 +354,190 @@ describe('IPC handlers', () => {
   });
 });
 
+function menuItem(id: string, items: MenuTemplateItem[] = fake.menu!.template): MenuTemplateItem | undefined {
+  for (const item of items) {
+    if (item.id === id) return item;
+    const inner = item.submenu && menuItem(id, item.submenu);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+const win = () => fake.windows[fake.windows.length - 1];
+const fromWindow = (w: FakeWindow, extra: Record<string, unknown> = {}) => ({ ...trusted, sender: { ...w.webContents, ...extra } });
+
+describe('desktop: menus, files from the OS, theme, GPU', () => {
+  it('asks for the high-performance GPU, follows the OS theme and shows the menu bar', () => {
+    expect(fake.switches).toContain('force_high_performance_gpu');
+    expect(fake.themeSource).toBe('system');
+    expect(fake.windows[0].options.backgroundColor).toBe('#0f1218'); // dark OS: no white flash
+    expect(fake.windows[0].options).not.toHaveProperty('autoHideMenuBar');
+    fake.dark = false;
+    fake.themeListeners.forEach((fn) => fn());
+    expect(fake.windows[0].background).toBe('#f6f7f9');
+    fake.dark = true;
+    expect(fake.menu!.template.map((m) => m.id)).toEqual(
+      process.platform === 'darwin' ? ['app', 'file', 'edit', 'view', 'model', 'train', 'help'] : ['file', 'edit', 'view', 'model', 'train', 'help'],
+    );
+  });
+
+  it('hands a project named on the command line to the renderer, granted for Save, and lists it as recent', async () => {
+    const files = (await invoke(CHANNELS.takeGivenFiles)) as { name: string; data: Uint8Array; path: string }[];
+    expect(files.map((f) => f.name)).toEqual(['from-argument.netwright.json']); // notes.txt and switches skipped
+    expect(new TextDecoder().decode(files[0].data)).toBe('{"from":"argv"}');
+    expect(await invoke(CHANNELS.takeGivenFiles)).toEqual([]); // taken once
+    dialog.showSaveDialog.mockClear();
+    await invoke(CHANNELS.saveFile, { suggestedName: 'from-argument.netwright.json', data: '{"saved":1}', path: argFile });
+    expect(dialog.showSaveDialog).not.toHaveBeenCalled();
+    expect(readFileSync(argFile, 'utf8')).toBe('{"saved":1}');
+    expect(fake.recentDocuments).toContain(argFile);
+    const recent = menuItem('file.recent')!.submenu!;
+    expect(recent[0]).toMatchObject({ label: 'from-argument.netwright.json' });
+    await vi.waitFor(() => expect(JSON.parse(readFileSync(join(dir, 'userData', 'recent-projects.json'), 'utf8'))[0]).toBe(argFile));
+  });
+
+  it('a second launch hands its file to the running window', async () => {
+    const second = join(dir, 'second.netwright.json');
+    writeFileSync(second, '{"n":2}');
+    const w = win();
+    w.webContents.sent.length = 0;
+    for (const fn of fake.appListeners.get('second-instance')!) fn({}, ['/opt/Netwright/netwright', 'second.netwright.json'], dir);
+    expect(w.webContents.sent).toEqual([[EVENTS.filesWaiting, undefined]]);
+    const files = (await invoke(CHANNELS.takeGivenFiles)) as { path: string }[];
+    expect(files.map((f) => f.path)).toEqual([second]);
+  });
+
+  it("macOS's open-file event opens the project too; other files are ignored", async () => {
+    const file = join(dir, 'double-clicked.netwright.json');
+    writeFileSync(file, '{}');
+    const open = fake.appListeners.get('open-file')![0];
+    const event = { preventDefault: vi.fn() };
+    open(event, file);
+    open({ preventDefault: vi.fn() }, join(dir, 'evil.sh'));
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(((await invoke(CHANNELS.takeGivenFiles)) as { path: string }[]).map((f) => f.path)).toEqual([file]);
+  });
+
+  it('menu items send their command to the renderer or act in main', () => {
+    const w = win();
+    w.webContents.sent.length = 0;
+    menuItem('file.save')!.click!();
+    menuItem('train.start')!.click!();
+    expect(w.webContents.sent).toEqual([[EVENTS.menuCommand, 'file.save'], [EVENTS.menuCommand, 'train.start']]);
+    menuItem('view.zoomIn')!.click!();
+    expect(w.webContents.zoom).toBe(0.5);
+    menuItem('view.zoomReset')!.click!();
+    expect(w.webContents.zoom).toBe(0);
+    expect(menuItem('file.save')!.accelerator).toBe(process.platform === 'darwin' ? 'Cmd+S' : 'Ctrl+S');
+  });
+
+  it('opens a dropped project from its path (validated), granted for Save', async () => {
+    const dropped = join(dir, 'dropped.netwright.json');
+    writeFileSync(dropped, '{"d":1}');
+    const file = (await invoke(CHANNELS.openDroppedFile, dropped)) as { path: string };
+    expect(file.path).toBe(dropped);
+    await expect(invoke(CHANNELS.openDroppedFile, 'relative.netwright.json')).rejects.toThrow(/must be absolute/);
+    await expect(invoke(CHANNELS.openDroppedFile, join(dir, 'x.sh'))).rejects.toThrow(/not a project file/);
+    await expect(invoke(CHANNELS.openDroppedFile, join(dir, 'missing.netwright.json'))).rejects.toThrow(/ENOENT|no such file/);
+  });
+
+  it('edits text natively and shows the About dialog', async () => {
+    const undo = vi.fn();
+    await fake.handlers.get(CHANNELS.editText)!(fromWindow(win(), { undo }), 'undo');
+    expect(undo).toHaveBeenCalled();
+    await expect(invoke(CHANNELS.editText, 'reload')).rejects.toThrow(/edit action/);
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 0 });
+    await invoke(CHANNELS.showAbout, { details: ['WebGPU adapter: nvidia ampere'] });
+    expect(dialog.showMessageBox).toHaveBeenLastCalledWith(expect.objectContaining({ message: 'Netwright 0.1.0', detail: 'WebGPU adapter: nvidia ampere' }));
+    await expect(invoke(CHANNELS.showAbout, { details: [1] })).rejects.toThrow(/details\[0\]/);
+  });
+});
+
+describe('desktop: closing the window', () => {
+  /** Starts a close and returns the id main asked with. */
+  async function startClose(w: FakeWindow): Promise<number> {
+    w.webContents.sent.length = 0;
+    w.close();
+    await vi.waitFor(() => expect(w.webContents.sent.some(([c]) => c === EVENTS.closeQuery)).toBe(true));
+    return w.webContents.sent.find(([c]) => c === EVENTS.closeQuery)![1] as number;
+  }
+  const answer = (w: FakeWindow, id: number, value: unknown) => fake.handlers.get(CHANNELS.answer)!(fromWindow(w), id, { ok: true, value });
+  async function reopen(): Promise<FakeWindow> {
+    const before = fake.windows.length;
+    for (const fn of fake.appListeners.get('activate')!) fn();
+    await vi.waitFor(() => expect(fake.windows.length).toBe(before + 1));
+    return win();
+  }
+
+  it('asks Save / Don\'t Save / Cancel when there are unsaved changes; Cancel keeps the window', async () => {
+    const w = win();
+    const id = await startClose(w);
+    expect(w.destroyed).toBe(false); // the first close is held back
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 2 });
+    await answer(w, id, { dirty: true, training: false, name: 'LeNet-5' });
+    await vi.waitFor(() => expect(dialog.showMessageBox).toHaveBeenLastCalledWith(w, expect.objectContaining({ buttons: ['Save', "Don't Save", 'Cancel'], message: expect.stringContaining('LeNet-5') })));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(w.destroyed).toBe(false);
+  });
+
+  it("refuses answers from another window or to questions nobody asked", async () => {
+    const w = win();
+    const id = await startClose(w);
+    const other = { ...trusted, sender: { id: 999 } };
+    await expect(fake.handlers.get(CHANNELS.answer)!(other, id, { ok: true, value: {} })).rejects.toThrow(/nothing is waiting/);
+    await expect(answer(w, id + 100, {})).rejects.toThrow(/nothing is waiting/);
+    await expect(answer(w, -1, {})).rejects.toThrow(/request id/);
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 1 });
+    await answer(w, id, { dirty: false, training: true, name: 'x' }); // training: asks; 1 = Cancel
+    await vi.waitFor(() => expect(dialog.showMessageBox).toHaveBeenLastCalledWith(w, expect.objectContaining({ buttons: ['Stop and Close', 'Cancel'] })));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(w.destroyed).toBe(false);
+  });
+
+  it('Save saves through the renderer, then closes and remembers the window', async () => {
+    const w = win();
+    const id = await startClose(w);
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 0 });
+    await answer(w, id, { dirty: true, training: false, name: 'net' });
+    await vi.waitFor(() => expect(w.webContents.sent.some(([c]) => c === EVENTS.saveBeforeClose)).toBe(true));
+    const saveId = w.webContents.sent.find(([c]) => c === EVENTS.saveBeforeClose)![1] as number;
+    expect(w.destroyed).toBe(false);
+    await answer(w, saveId, true);
+    await vi.waitFor(() => expect(w.destroyed).toBe(true));
+    await vi.waitFor(() =>
+      expect(JSON.parse(readFileSync(join(dir, 'userData', 'window-state.json'), 'utf8'))).toMatchObject({ bounds: { x: 10, y: 20, width: 1200, height: 800 }, maximized: false }),
+    );
+  });
+
+  it('closes without asking when nothing is unsaved, and reopens where it was', async () => {
+    const w = await reopen();
+    expect(w.options).toMatchObject({ x: 10, y: 20, width: 1200, height: 800 });
+    dialog.showMessageBox.mockClear();
+    const id = await startClose(w);
+    await answer(w, id, { dirty: false, training: false, name: 'net' });
+    await vi.waitFor(() => expect(w.destroyed).toBe(true));
+    expect(dialog.showMessageBox).not.toHaveBeenCalled();
+  });
+
+  it("Don't Save closes; a failed save keeps the window and says why", async () => {
+    let w = await reopen();
+    let id = await startClose(w);
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 0 });
+    await answer(w, id, { dirty: true, training: true, name: 'net' });
+    await vi.waitFor(() => expect(w.webContents.sent.some(([c]) => c === EVENTS.saveBeforeClose)).toBe(true));
+    const saveId = w.webContents.sent.find(([c]) => c === EVENTS.saveBeforeClose)![1] as number;
+    await fake.handlers.get(CHANNELS.answer)!(fromWindow(w), saveId, { ok: false, error: 'disk full' });
+    await vi.waitFor(() => expect(dialog.showErrorBox).toHaveBeenCalledWith('Could not save the project', 'disk full'));
+    expect(w.destroyed).toBe(false);
+
+    w = win();
+    id = await startClose(w);
+    dialog.showMessageBox.mockResolvedValueOnce({ response: 1 });
+    await answer(w, id, { dirty: true, training: false, name: 'net' });
+    await vi.waitFor(() => expect(w.destroyed).toBe(true));
+    await reopen();
+  });
+});
+
 describe('dev mode (electron-vite dev)', () => {
   it('loads the dev server and gives its responses the CSP and isolation headers', async () => {
     fake.windows.length = 0;
@@ -240,7 +545,7 @@ describe('dev mode (electron-vite dev)', () => {
     vi.resetModules();
     vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173/');
     await import('../../electron/main/index');
-    await new Promise((r) => setTimeout(r, 0));
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
     expect(fake.windows[0].url).toBe('http://localhost:5173/');
     const [filter, hook] = fake.headerHooks[0] as [{ urls: string[] }, (d: unknown, cb: (r: unknown) => void) => void];
     expect(filter.urls).toEqual(['http://localhost:5173/*']);

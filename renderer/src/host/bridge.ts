@@ -2,7 +2,9 @@
 // Types only, no imports with side effects: the preload (electron/preload/api.ts re-exports this),
 // the main process's channel table and the renderer's electron host all compile against it.
 // It lives here because the web tsconfig may only include renderer files.
-import type { ExportRequest, FileFilter, OpenedFile, SaveRequest, SavedFile } from './host';
+import type {
+  AboutInfo, AppCommand, DocumentState, ExportRequest, FileFilter, OpenedFile, SaveRequest, SavedFile, TextEditAction,
+} from './host';
 
 export interface OpenFileOptions {
   title?: string;
@@ -21,9 +23,30 @@ export interface NetwrightBridge {
   showError(title: string, message: string): Promise<void>;
   loadAutosave(): Promise<string | null>;
   storeAutosave(text: string): Promise<void>;
+
+  // Desktop integration. Optional so that a renderer can tell an older preload (and test doubles)
+  // without them; the electron host treats a missing one as "not offered here".
+  /** Menu commands from main (already checked against APP_COMMANDS). Returns unsubscribe. */
+  onMenuCommand?(listener: (command: AppCommand) => void): () => void;
+  /** Main has project files from the OS waiting: call takeGivenFiles. Returns unsubscribe. */
+  onFilesWaiting?(listener: () => void): () => void;
+  /** The project files the OS handed over since the last call, read by main (granted for Save). */
+  takeGivenFiles?(): Promise<OpenedFile[]>;
+  /** A dropped project file: the preload finds its path, main checks and reads it. Null: no path. */
+  openDroppedFile?(file: File): Promise<OpenedFile | null>;
+  /** Main asks before closing the window; the handler answers from the stores. Returns unsubscribe. */
+  onCloseQuery?(handler: () => DocumentState): () => void;
+  /** Main asks to save before closing (the user chose Save); resolves false when cancelled. */
+  onSaveBeforeClose?(handler: () => Promise<boolean>): () => void;
+  editText?(action: TextEditAction): Promise<void>;
+  showAbout?(info: AboutInfo): Promise<void>;
 }
 
 export type BridgeMethod = Exclude<keyof NetwrightBridge, 'apiVersion'>;
+/** Methods that subscribe to messages from main (no channel of their own to invoke). */
+export type BridgeSubscription = 'onMenuCommand' | 'onFilesWaiting' | 'onCloseQuery' | 'onSaveBeforeClose';
+/** Methods that invoke a channel in main. */
+export type BridgeInvoke = Exclude<BridgeMethod, BridgeSubscription>;
 
 declare global {
   interface Window {

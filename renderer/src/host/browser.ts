@@ -1,7 +1,7 @@
 // The browser host: File System Access API where the browser has it (Chromium), else
 // <input type=file> and download links; autosave in IndexedDB (browser-autosave.ts).
 // DOM use stays inside the functions below; the pure parts are exported for tests.
-import type { ExportRequest, FileFilter, Host, OpenedFile, SaveRequest, SavedFile } from './host';
+import { readDroppedFile, type ExportRequest, type FileFilter, type Host, type OpenedFile, type SaveRequest, type SavedFile } from './host';
 import { createBrowserAutosave, browserAutosaveEnvironment, type AutosaveBackend } from './browser-autosave';
 import { isAbortError, toBytes } from './util';
 
@@ -216,5 +216,26 @@ export function createBrowserHost(win: Window = window, options: BrowserHostOpti
     storeAutosave: (text) => getAutosave().store(text),
 
     mnistBaseUrl: () => new URL('data/mnist/', win.document.baseURI).href,
+
+    // No native menus and no files from the OS in a browser tab.
+    onCommand: () => () => undefined,
+    onFilesGiven: () => () => undefined,
+    openDroppedFile: (file) => readDroppedFile(file),
+    /** The web's close prompt: the browser's own "Leave site?" dialog when there is unsaved work or a run. */
+    onCloseRequest(handlers) {
+      const onBeforeUnload = (e: BeforeUnloadEvent) => {
+        const s = handlers.state();
+        if (!s.dirty && !s.training) return;
+        e.preventDefault();
+        e.returnValue = ''; // older Chromium needs it set
+      };
+      win.addEventListener('beforeunload', onBeforeUnload);
+      return () => win.removeEventListener('beforeunload', onBeforeUnload);
+    },
+    // The browser edits text fields itself (its own Edit shortcuts); there is no menu to route.
+    editText: async () => undefined,
+    async showAbout(info) {
+      win.alert(['Netwright (web app)', '', ...info.details].join('\n'));
+    },
   };
 }

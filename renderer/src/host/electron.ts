@@ -2,7 +2,7 @@
 // imports electron; the bridge type is types-only. Arguments are made plain and compact before
 // they cross IPC, and IPC's error prefix is stripped so messages read well in the UI.
 import type { NetwrightBridge } from './bridge';
-import type { Host, OpenedFile } from './host';
+import { readDroppedFile, type Host, type OpenedFile } from './host';
 import { compactBytes, plainFilters } from './util';
 
 /** "Error invoking remote method 'netwright:save-file': IpcValidationError: Invalid ..." -> "Invalid ..." */
@@ -31,6 +31,8 @@ function plainData(data: Uint8Array | string): Uint8Array | string {
 function opened(file: OpenedFile): OpenedFile {
   return file.path ? file : { name: file.name, data: file.data };
 }
+
+const noop = (): void => undefined;
 
 export function createElectronHost(bridge: NetwrightBridge, baseUri: string): Host {
   if (bridge.apiVersion !== 1) {
@@ -69,5 +71,47 @@ export function createElectronHost(bridge: NetwrightBridge, baseUri: string): Ho
     loadAutosave: () => call(() => bridge.loadAutosave()),
     storeAutosave: (text) => call(() => bridge.storeAutosave(text)),
     mnistBaseUrl: () => new URL('data/mnist/', baseUri).href,
+
+    onCommand: (listener) => bridge.onMenuCommand?.(listener) ?? noop,
+    onFilesGiven(listener) {
+      const { onFilesWaiting, takeGivenFiles } = bridge;
+      if (!onFilesWaiting || !takeGivenFiles) return noop;
+      let stopped = false;
+      const take = () => {
+        call(() => takeGivenFiles())
+          .then((files) => {
+            if (!stopped && files.length) listener(files.map(opened));
+          })
+          .catch((err: unknown) => console.error('Opening files from the OS failed:', err));
+      };
+      const off = onFilesWaiting(take);
+      take(); // files named on the command line arrived before this subscription
+      return () => {
+        stopped = true;
+        off();
+      };
+    },
+    async openDroppedFile(file) {
+      const fromMain = bridge.openDroppedFile ? await call(() => bridge.openDroppedFile!(file)) : null;
+      return fromMain ? opened(fromMain) : readDroppedFile(file);
+    },
+    onCloseRequest(handlers) {
+      const offQuery = bridge.onCloseQuery?.(() => {
+        const s = handlers.state();
+        return { dirty: Boolean(s.dirty), training: Boolean(s.training), name: String(s.name) };
+      });
+      const offSave = bridge.onSaveBeforeClose?.(() => handlers.save());
+      return () => {
+        offQuery?.();
+        offSave?.();
+      };
+    },
+    editText: async (action) => {
+      if (bridge.editText) await call(() => bridge.editText!(action));
+    },
+    showAbout: async (info) => {
+      const plain = { details: info.details.map(String) };
+      if (bridge.showAbout) await call(() => bridge.showAbout!(plain));
+    },
   };
 }

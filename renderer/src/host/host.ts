@@ -43,7 +43,7 @@ export interface ExportRequest {
   files: { name: string; data: Uint8Array | string }[];
 }
 
-export interface Host {
+export interface Host extends DesktopHost {
   readonly kind: 'electron' | 'browser' | 'memory';
   openFile(options: { title?: string; filters?: FileFilter[] }): Promise<OpenedFile | null>;
   /** Saves atomically where the host can (write to a temp file, then rename). Null when cancelled. */
@@ -59,4 +59,74 @@ export interface Host {
   storeAutosave(text: string): Promise<void>;
   /** Base URL of the bundled MNIST files (train-images-idx3-ubyte, ...), absolute. */
   mnistBaseUrl(): string;
+}
+
+// ---- Desktop integration (menus, files from the OS, close prompt, About). Hosts without the
+// capability (browsers, tests) implement these as no-ops or web equivalents.
+
+/**
+ * Commands the native menus send to the renderer. Main only ever sends names from this list, the
+ * preload drops anything else, and `useAppCommands` maps each to an action.
+ */
+export const APP_COMMANDS = [
+  'file.new', 'file.open', 'file.save', 'file.saveAs', 'dataset.import',
+  'export.tfjs', 'export.onnx', 'export.pytorch', 'export.modelCard',
+  'edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.paste', 'edit.selectAll',
+  'model.autoLayout', 'model.duplicate', 'model.summary',
+  'train.start', 'train.pause', 'train.stop',
+  'help.shortcuts', 'help.about',
+] as const;
+export type AppCommand = (typeof APP_COMMANDS)[number];
+
+export function isAppCommand(x: unknown): x is AppCommand {
+  return typeof x === 'string' && (APP_COMMANDS as readonly string[]).includes(x);
+}
+
+/** Native editing of the focused text field (menu Edit items while typing in an input). */
+export const TEXT_EDIT_ACTIONS = ['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll'] as const;
+export type TextEditAction = (typeof TEXT_EDIT_ACTIONS)[number];
+
+/** What the window's close needs to know: unsaved changes, a run in progress. */
+export interface DocumentState {
+  dirty: boolean;
+  training: boolean;
+  /** The project's name, for the prompt ("Save changes to LeNet-5?"). */
+  name: string;
+}
+
+export interface CloseHandlers {
+  state(): DocumentState;
+  /** Saves the project (asking where when it has no file yet); false when cancelled. */
+  save(): Promise<boolean>;
+}
+
+/** The About panel's facts. */
+export interface AboutInfo {
+  /** One line per fact (the host adds the app's name and version): the GPU adapter (vendor, architecture), the backend in use, … */
+  details: string[];
+}
+
+export interface DesktopHost {
+  /** Native menu commands; returns an unsubscribe function. No-op where there are no menus. */
+  onCommand(listener: (command: AppCommand) => void): () => void;
+  /**
+   * Project files the OS handed over (double-click, command-line argument, a second launch),
+   * already read; files waiting from before the call are delivered too. No-op in browsers.
+   */
+  onFilesGiven(listener: (files: OpenedFile[]) => void): () => void;
+  /**
+   * A project file dropped on the window. The desktop host lets main read it from disk so that
+   * "Save" writes back to it; elsewhere its bytes are read here (no path).
+   */
+  openDroppedFile(file: File): Promise<OpenedFile>;
+  /** Lets closing the window ask about unsaved work or a run (browsers: beforeunload). */
+  onCloseRequest(handlers: CloseHandlers): () => void;
+  /** Native undo/cut/copy/paste in the focused text field (desktop; the browser does it itself). */
+  editText(action: TextEditAction): Promise<void>;
+  showAbout(info: AboutInfo): Promise<void>;
+}
+
+/** A dropped File read in the page (no path: "Save" will ask where). */
+export async function readDroppedFile(file: File): Promise<OpenedFile> {
+  return { name: file.name, data: new Uint8Array(await file.arrayBuffer()) };
 }

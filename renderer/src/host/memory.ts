@@ -1,6 +1,10 @@
 // A Host for tests: files and autosave live in memory, and the "user" answers from scripts.
 // Everything it was asked is recorded so tests can assert on it.
-import type { ExportRequest, FileFilter, Host, OpenedFile, SaveRequest, SavedFile } from './host';
+import {
+  readDroppedFile,
+  type AboutInfo, type AppCommand, type CloseHandlers, type ExportRequest, type FileFilter, type Host, type OpenedFile,
+  type SaveRequest, type SavedFile, type TextEditAction,
+} from './host';
 import { toBytes } from './util';
 
 export interface MemoryHostOptions {
@@ -31,6 +35,12 @@ export interface MemoryHost extends Host {
   queueSaveAs(answer: string | null): void;
   /** The text of a stored file (UTF-8). */
   readText(path: string): string;
+  /** Desktop integration, scripted: a menu command, files from the OS, the close handlers. */
+  emitCommand(command: AppCommand): void;
+  giveFiles(files: OpenedFile[]): void;
+  closeHandlers: CloseHandlers | null;
+  readonly textEdits: TextEditAction[];
+  readonly abouts: AboutInfo[];
 }
 
 function copy(data: Uint8Array | string): Uint8Array {
@@ -58,8 +68,19 @@ export function createMemoryHost(options: MemoryHostOptions = {}): MemoryHost {
     return answer === undefined ? suggested : answer;
   };
 
+  const commandListeners = new Set<(c: AppCommand) => void>();
+  const fileListeners = new Set<(f: OpenedFile[]) => void>();
+  const waitingFiles: OpenedFile[] = [];
+  const subscribe = <T>(set: Set<T>, fn: T) => {
+    set.add(fn);
+    return () => void set.delete(fn);
+  };
+
   const host: MemoryHost = {
     kind: 'memory',
+    closeHandlers: null,
+    textEdits: [],
+    abouts: [],
     files,
     exports: [],
     confirmations: [],
@@ -128,6 +149,31 @@ export function createMemoryHost(options: MemoryHostOptions = {}): MemoryHost {
     },
 
     mnistBaseUrl: () => options.mnistBaseUrl ?? 'http://localhost/data/mnist/',
+
+    emitCommand: (command) => commandListeners.forEach((fn) => fn(command)),
+    giveFiles(files) {
+      if (fileListeners.size === 0) waitingFiles.push(...files); // like main: kept until someone listens
+      else fileListeners.forEach((fn) => fn(files));
+    },
+    onCommand: (listener) => subscribe(commandListeners, listener),
+    onFilesGiven(listener) {
+      const off = subscribe(fileListeners, listener);
+      if (waitingFiles.length) listener(waitingFiles.splice(0));
+      return off;
+    },
+    openDroppedFile: (file) => readDroppedFile(file),
+    onCloseRequest(handlers) {
+      host.closeHandlers = handlers;
+      return () => {
+        if (host.closeHandlers === handlers) host.closeHandlers = null;
+      };
+    },
+    async editText(action) {
+      host.textEdits.push(action);
+    },
+    async showAbout(info) {
+      host.abouts.push(info);
+    },
   };
   return host;
 }

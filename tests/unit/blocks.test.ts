@@ -34,7 +34,8 @@ describe('block registry', () => {
     expect(g('AvgPool2D')).toEqual({ kernel: 2, stride: 2, padding: 'valid', dilation: 1 });
     expect(g('L2Pool2D', { poolSize: 4, stride: 1 })).toEqual({ kernel: 4, stride: 1, padding: 'valid', dilation: 1 });
     // LCN widens the field like a stride-1 'same' convolution of its window.
-    expect(g('LocalContrastNorm', { kernelSize: 7 })).toEqual({ kernel: 7, stride: 1, padding: 'same', dilation: 1 });
+    // Two stacked k-windows (the local mean of x, then of v²): 2k − 1.
+    expect(g('LocalContrastNorm', { kernelSize: 7 })).toEqual({ kernel: 13, stride: 1, padding: 'same', dilation: 1 });
     for (const t of ['Input', 'Dropout', 'Dense', 'Flatten', 'Activation', 'BatchNorm', 'Add', 'Concatenate', 'Classifier'] as const) expect(g(t)).toBeNull();
     expect(blockGeometry({ type: 'Conv9D' as BlockType, params: {} })).toBeNull();
   });

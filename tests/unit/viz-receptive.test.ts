@@ -156,10 +156,8 @@ describe('receptive fields against the gradient of one unit', () => {
 
 describe('LCN against its gradient', () => {
   // y = v / max(σ, c) with v = x − mean_k(x) and σ² = mean_k(v²): σ at a pixel reads v over a k
-  // window, and each v reads x over another, so one output sees 2k − 1 pixels. The catalog's LCN
-  // geometry (core/blocks/lcn.ts, not ours) says k, so this check fails today: it.fails keeps it
-  // visible and turns red the day the catalog says 2k − 1 (then make it a plain `it`).
-  it.fails('one unit sees 2k − 1 pixels (k = 3: a 5×5 box)', () => {
+  // window, and each v reads x over another, so one output sees 2k − 1 pixels (core/blocks/lcn.ts).
+  it('one unit sees 2k − 1 pixels (k = 3: a 5×5 box)', () => {
     const g = chain(['in', 'Input', IMG(15, 15)], ['n', 'LocalContrastNorm', { kernelSize: 3, sigma: 1 }], ['f', 'Flatten'], ['out', 'Classifier', { classes: 2 }]);
     const box = gradientBox(g, 'n', 7, 7, 1);
     expect(box).toEqual({ x: 5, y: 5, width: 5, height: 5 });

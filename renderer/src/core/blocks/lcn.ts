@@ -54,8 +54,9 @@ export const localContrastNorm: BlockSpec = {
     const [h, w, c] = inputs[0];
     return h * w * (2 * (c + 2 * num(p, 'kernelSize')) + c);
   },
-  // Widens the field like a stride-1 'same' convolution of its window.
-  geometry: (p) => ({ kernel: num(p, 'kernelSize'), stride: 1, padding: 'same', dilation: 1 }),
+  // σ at a pixel reads v over a k window, and each v reads x over another k window: one output sees
+  // 2k − 1 pixels, like a stride-1 'same' convolution of that size (checked against its gradient).
+  geometry: (p) => ({ kernel: 2 * num(p, 'kernelSize') - 1, stride: 1, padding: 'same', dilation: 1 }),
   layer: ({ name, params: p, custom }) => new custom.LocalContrastNorm({ name, kernelSize: num(p, 'kernelSize'), sigma: num(p, 'sigma') }),
   tfjs: (p) => ({ className: 'LocalContrastNorm', config: { kernel_size: num(p, 'kernelSize'), sigma: num(p, 'sigma'), epsilon: LCN_EPSILON } }),
   tfjsRegistration: {

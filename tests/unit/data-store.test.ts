@@ -1,6 +1,7 @@
 // The dataset store with a fake import worker that runs the real importDataset in process: picked
 // files become a dataset, progress and Cancel work, and training posts the imported arrays (and
 // records the dataset) instead of MNIST.
+import { IDBFactory } from 'fake-indexeddb';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { importDataset } from '../../renderer/src/core/data/sources';
@@ -8,7 +9,7 @@ import { instantiate, templateById } from '../../renderer/src/core/graph/templat
 import type { ToWorker } from '../../renderer/src/core/train/protocol';
 import { setHost } from '../../renderer/src/composables/useHost';
 import { createMemoryHost } from '../../renderer/src/host/memory';
-import { pickedFromInput, setImportWorkerFactory, useDatasetStore, type ImportReply, type ImportRequest, type ImportWorker } from '../../renderer/src/stores/dataset';
+import { pickedFromInput, setDatasetCache, setImportWorkerFactory, useDatasetStore, type ImportReply, type ImportRequest, type ImportWorker } from '../../renderer/src/stores/dataset';
 import { useTrainingStore } from '../../renderer/src/stores/training';
 
 const csv = ['x,y,label', ...Array.from({ length: 40 }, (_, i) => `${i % 5},${(i * 3) % 11},${i % 2 ? 'odd' : 'even'}`)].join('\n');
@@ -45,6 +46,7 @@ beforeEach(() => {
   setHost(createMemoryHost());
   worker = new FakeWorker();
   setImportWorkerFactory(() => worker);
+  setDatasetCache(null);
 });
 
 describe('dataset store', () => {
@@ -81,6 +83,24 @@ describe('dataset store', () => {
     const msg = posted.find((m) => m.type === 'train');
     expect(msg?.type === 'train' && msg.dataset.kind === 'memory' && msg.dataset.data?.train.count).toBe(20);
     expect(useTrainingStore().runId).toBe(runId);
+  });
+
+  it('reopens the last imported dataset from the cache after a reload, so its runs can use it', async () => {
+    setDatasetCache(new IDBFactory());
+    const data = useDatasetStore();
+    data.importFiles([{ path: 't.csv', blob: new Blob([csv]) }], 't.csv');
+    await settle();
+    const { id, summary } = data.current!;
+    await settle();
+    setActivePinia(createPinia()); // a reload: fresh stores, same IndexedDB
+    const again = useDatasetStore();
+    expect(again.current).toBeNull();
+    await again.restore();
+    expect(again.current?.id).toBe(id);
+    expect(again.current?.summary).toEqual(summary);
+    const ref = again.refFor(id);
+    expect(ref.kind === 'memory' && ref.data?.train.images).toEqual(data.current!.data.train.images);
+    expect(again.showPreview).toBe(false);
   });
 
   it('cancels an import under way and ignores its late result', async () => {

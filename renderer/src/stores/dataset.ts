@@ -1,7 +1,8 @@
 // The user's imported dataset: picking (folder or files, a drop, Electron's dialog), importing in
 // the dataset worker with progress and Cancel, the result (arrays + summary), the preprocessing
 // choices (a change re-imports), and what training needs: the DatasetRef for the worker and the
-// descriptor for run records. The worker is created lazily and injectable for tests.
+// descriptor for run records. The latest decoded dataset is kept in IndexedDB, so a reload reopens
+// it (and its runs can resume) without decoding. Worker and cache are injectable for tests.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { TrainTestData } from '../core/data/dataset';
@@ -43,6 +44,52 @@ export interface ImportedEntry {
 
 let counter = 0;
 let dropsInstalled = false;
+let cacheFactory: IDBFactory | null = typeof indexedDB === 'undefined' ? null : indexedDB;
+
+/** Tests swap the IndexedDB the decoded dataset is cached in (null: no cache). */
+export function setDatasetCache(factory: IDBFactory | null): void {
+  cacheFactory = factory;
+}
+
+const CACHE_DB = 'netwright-datasets';
+const STORE = 'datasets';
+
+function openCache(): Promise<IDBDatabase> | null {
+  const f = cacheFactory;
+  if (!f) return null;
+  return new Promise((resolve, reject) => {
+    const req = f.open(CACHE_DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('cannot open the dataset cache'));
+  });
+}
+
+/** Keeps the decoded dataset (only the latest: datasets are large), so a reload reopens it without decoding. */
+async function cacheSave(entry: ImportedEntry): Promise<void> {
+  const db = await openCache();
+  if (!db) return;
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).clear();
+    tx.objectStore(STORE).put(entry, 'latest');
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('cannot write the dataset cache'));
+  });
+  db.close();
+}
+
+async function cacheLoad(): Promise<ImportedEntry | null> {
+  const db = await openCache();
+  if (!db) return null;
+  const got = await new Promise<ImportedEntry | null>((resolve, reject) => {
+    const req = db.transaction(STORE, 'readonly').objectStore(STORE).get('latest');
+    req.onsuccess = () => resolve((req.result as ImportedEntry | undefined) ?? null);
+    req.onerror = () => reject(req.error ?? new Error('cannot read the dataset cache'));
+  });
+  db.close();
+  return got;
+}
 let makeWorker: () => ImportWorker = () => new Worker(new URL('../worker/dataset.worker.ts', import.meta.url), { type: 'module' }) as unknown as ImportWorker;
 
 /** Tests swap the worker factory. */
@@ -85,6 +132,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     pendingId = null;
     if (m.type === 'done') {
       current.value = { id: m.id, name: m.result.summary.name, data: m.result.data, summary: m.result.summary };
+      cacheSave(current.value).catch((e: unknown) => console.warn('could not cache the dataset', e));
       status.value = 'ready';
       showPreview.value = true;
       // The new import becomes the training dataset, unless a run is going on.
@@ -155,6 +203,20 @@ export const useDatasetStore = defineStore('dataset', () => {
     return s ? checkDataFit(graph, { height: s.shape[0], width: s.shape[1], channels: s.shape[2], classes: s.classes.length }) : [];
   }
 
+  let restoring: Promise<void> | null = null;
+  /** Reopens the last imported dataset from the cache (once per page; an import under way wins). */
+  function restore(): Promise<void> {
+    restoring ??= cacheLoad()
+      .then((entry) => {
+        if (entry && !current.value && !pendingId) {
+          current.value = entry;
+          status.value = 'ready';
+        }
+      })
+      .catch((e: unknown) => console.warn('could not read the dataset cache', e));
+    return restoring;
+  }
+
   /** A file drag is over the window (for the drop hint). */
   const dragging = ref(false);
 
@@ -183,7 +245,7 @@ export const useDatasetStore = defineStore('dataset', () => {
 
   return {
     status, progress, error, current, options, showPreview, isImporting, shape, dragging,
-    importFiles, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops,
+    importFiles, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops, restore,
   };
 });
 

@@ -3,32 +3,11 @@
 // float32 pixels (NumPy, CSV) are kept as they are.
 import * as tf from '@tensorflow/tfjs';
 import { decodeIdx, type IdxTensor } from './idx';
+import { labelArray, seededRandom, type ImageDataset, type LabelArray } from './arrays';
 
-/** Class indices: uint8 for up to 256 classes (MNIST stays small), wider beyond. */
-export type LabelArray = Uint8Array | Uint16Array | Uint32Array;
-
-export interface ImageDataset {
-  /** N×H×W×C, row-major, channels last: bytes (0..255) or floats. */
-  images: Uint8Array | Float32Array;
-  labels: LabelArray;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  classes: number;
-  /** Multiplies a stored value into the model's range. Default 1/255 for bytes, 1 for floats. */
-  scale?: number;
-  /** Per-channel normalization applied after `scale`: (v·scale − mean[c]) / std[c]. */
-  mean?: number[];
-  std?: number[];
-  /** Class names in label order (imported datasets). */
-  classNames?: string[];
-}
-
-/** The narrowest label array for `classes` classes. */
-export function labelArray(n: number, classes: number): LabelArray {
-  return classes <= 256 ? new Uint8Array(n) : classes <= 65536 ? new Uint16Array(n) : new Uint32Array(n);
-}
+// Kept here for the many importers; defined in arrays.ts so that tfjs-free code (parsers, the CLI's
+// argument checks) can use them without loading TensorFlow.js.
+export { labelArray, seededRandom, type ImageDataset, type LabelArray };
 
 export interface TrainTestData {
   train: ImageDataset;
@@ -109,19 +88,7 @@ export async function loadMnist(
   };
 }
 
-// ---------------------------------------------------------------- seeded randomness
-
-/** mulberry32: tiny, fast, good enough for shuffles and crop offsets; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// ---------------------------------------------------------------- seeded shuffles (seededRandom: arrays.ts)
 
 /** Fisher–Yates shuffle of 0..n-1 (or of `indices`), fully determined by the seed. */
 export function shuffledIndices(n: number, seed: number, indices?: Uint32Array): Uint32Array {

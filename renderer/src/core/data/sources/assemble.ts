@@ -2,7 +2,7 @@
 // label values mapped to class indices (numbers in numeric order, names in natural order),
 // a stratified seeded test split when the data has none, statistics, and the warnings a user
 // should see before training (imbalance, duplicates, classes with too few examples).
-import { labelArray, seededRandom, type ImageDataset } from '../dataset';
+import { labelArray, seededRandom, type ImageDataset } from '../arrays';
 import { DataImportError, type DatasetSummary, type ImportedDataset, type ImportOptions, type Skipped } from './types';
 
 /** Examples of one split as parsed: count × H×W×C values and one label value each. */

@@ -1,0 +1,40 @@
+// The dataset types and small helpers that need no TensorFlow.js: the parsers and the CLI's quick
+// paths import these without loading tfjs (dataset.ts re-exports them).
+
+/** Class indices: uint8 for up to 256 classes (MNIST stays small), wider beyond. */
+export type LabelArray = Uint8Array | Uint16Array | Uint32Array;
+
+export interface ImageDataset {
+  /** N×H×W×C, row-major, channels last: bytes (0..255) or floats. */
+  images: Uint8Array | Float32Array;
+  labels: LabelArray;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  classes: number;
+  /** Multiplies a stored value into the model's range. Default 1/255 for bytes, 1 for floats. */
+  scale?: number;
+  /** Per-channel normalization applied after `scale`: (v·scale − mean[c]) / std[c]. */
+  mean?: number[];
+  std?: number[];
+  /** Class names in label order (imported datasets). */
+  classNames?: string[];
+}
+
+/** The narrowest label array for `classes` classes. */
+export function labelArray(n: number, classes: number): LabelArray {
+  return classes <= 256 ? new Uint8Array(n) : classes <= 65536 ? new Uint16Array(n) : new Uint32Array(n);
+}
+
+/** mulberry32: tiny, fast, good enough for shuffles and crop offsets; returns floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

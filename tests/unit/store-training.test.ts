@@ -177,6 +177,20 @@ describe('training store + run records', () => {
     expect(runs.selectedIsStale).toBe(true);
   });
 
+  it('a network that does not fit the dataset is an error on the block that must change, before Train', () => {
+    const graph = useGraphStore();
+    graph.load(structuredClone(TEMPLATES[1].graph));
+    expect(graph.analysis.ok).toBe(true);
+    graph.setParam('classifier_1', 'classes', 5);
+    const issue = graph.issuesFor('classifier_1').find((i) => i.code === 'data-classes');
+    expect(issue?.severity).toBe('error');
+    expect(issue?.hint).toMatch(/10/);
+    expect(graph.analysis.ok).toBe(false);
+    graph.setParam('classifier_1', 'classes', 10);
+    graph.setParam('input_1', 'channels', 3);
+    expect(graph.issuesFor('input_1').some((i) => i.code === 'data-channels')).toBe(true);
+  });
+
   it('renames, deletes and overlays runs', async () => {
     const { t, runs, runId } = startRun();
     t.handle({ type: 'done', runId, stopped: true, testLoss: NaN, testAccuracy: NaN, seconds: 1, examplesSeen: 10 });

@@ -10,6 +10,12 @@ import * as edit from '../core/graph/edit';
 import type { Analysis, BlockType, Graph, Issue, ParamValue, Position, Unit } from '../core/graph/types';
 import * as units from '../core/graph/units';
 import { autoLayout as layoutGraph } from '../core/viz/layout';
+import { checkDataFit } from '../core/data/sources';
+import { useDatasetStore } from './dataset';
+import { useTrainingStore } from './training';
+
+/** Bundled MNIST as the fit check sees it: 28×28 grey images (smaller inputs are cropped), 10 classes. */
+const MNIST_SHAPE = { height: 28, width: 28, channels: 1, classes: 10 };
 
 const HISTORY_LIMIT = 200;
 
@@ -40,11 +46,18 @@ export const useGraphStore = defineStore('graph', () => {
   const analysis = computed<Analysis>(() => {
     const { graph: g, origin } = expansion.value;
     const a = analyze(g);
-    const extra = trainabilityIssues(g);
+    const extra = [...trainabilityIssues(g), ...(a.ok ? dataFitIssues(g) : [])];
     // Issues of repeated copies show on the block they were copied from.
     const issues = [...a.issues, ...extra].map((i) => (i.blockId && origin.has(i.blockId) ? { ...i, blockId: origin.get(i.blockId), message: `In a repeat of its unit: ${i.message}` } : i));
     return { ...a, issues, ok: a.ok && !extra.length };
   });
+  /** The network against the dataset training will use (MNIST or an import): errors with their fix. */
+  function dataFitIssues(g: Graph): Issue[] {
+    // Looked up lazily: the training and dataset stores use this one.
+    const training = useTrainingStore();
+    const fits = training.dataset === 'mnist' ? checkDataFit(g, MNIST_SHAPE) : useDatasetStore().fitIssues(g);
+    return fits.map((f) => ({ blockId: f.blockId, severity: 'error', code: f.code, message: f.message, hint: `Fix: ${f.fix.label}.` }));
+  }
   /** Issues per block, errors first (one pass, so 300 nodes do not each scan every issue). */
   const issuesByBlock = computed(() => {
     const map = new Map<string, Issue[]>();

@@ -144,7 +144,12 @@ export type IssueCode =
   | 'shape'
   | 'unreachable'
   | 'dangling-edge'
-  | 'after-output';
+  | 'after-output'
+  // The network and the chosen dataset disagree (core/data/sources/fit.ts).
+  | 'data-channels'
+  | 'data-too-small'
+  | 'data-classes'
+  | 'data-vector-input';
 
 export interface BlockInfo {
   /** Output shape, when it can be computed. */

@@ -11,6 +11,7 @@ Usage:
   netwright data <folder|file> [--label COLUMN]             check a dataset: classes, counts, shape, skipped files
   netwright export <trained project> --format F --out DIR   TF.js, ONNX or PyTorch model, or a model card
   netwright patches <trained project> --layer ID --out DIR  top-k image patches of every filter of a layer
+  netwright experiment <id> | --list                        run one of the lecture's experiments, report if its claim holds
   netwright <command> --help                                options of a command
 
 Templates: ${TEMPLATE_IDS.join(', ')}
@@ -133,4 +134,27 @@ Options:
   --out DIR        where to write the PNG and JSON (created if needed)
   --backend NAME   auto (default), wasm or cpu
   -h, --help       this help
+`;
+
+export const EXPERIMENT_HELP = `Usage: netwright experiment <id> [options]
+       netwright experiment --list
+
+Runs one experiment of the lecture on MNIST (its runs in order, through the same training core as
+the app), then computes whether its claim holds from the runs' numbers. The report (JSON) holds
+each run's metrics and curves, the numbers the claim rests on (gradient norms per layer, probe
+accuracy per layer, flip rate per epsilon, ...) and "holds". Defaults are cut short to a few
+thousand examples per run so an experiment takes a few minutes on a CPU.
+
+Ids: pixels, hand-made-features, linear-collapse, learned-features, vanishing-gradients, tricks,
+hidden-features, ensembles, adversarial, sparse-connections, autoencoder (or their numbers 1-11).
+
+Options:
+  --list           list the experiments and exit
+  --limit N        training examples per run and epoch (default: the experiment's; "all" for all)
+  --test-limit N   test images each run is scored on (default: the experiment's)
+  --backend NAME   auto (default), wasm or cpu
+  --report FILE    write the report there instead of stdout
+
+Exit codes: 0 the experiment ran (whether or not its claim held: see "holds"), 1 a run failed or
+the experiment cannot run yet, 2 bad arguments.
 `;

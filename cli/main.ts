@@ -2,7 +2,7 @@
 // exit code (never a stack trace). Commands are imported when run, so --help and argument errors
 // answer without loading TensorFlow.js.
 import { readFileSync } from 'node:fs';
-import { DATA_HELP, EVAL_HELP, EXPORT_HELP, MAIN_HELP, PATCHES_HELP, PREDICT_HELP, TRAIN_HELP } from './help';
+import { DATA_HELP, EVAL_HELP, EXPERIMENT_HELP, EXPORT_HELP, MAIN_HELP, PATCHES_HELP, PREDICT_HELP, TRAIN_HELP } from './help';
 import { CliError, EXIT, oneLine, type Io } from './io';
 
 const COMMANDS = {
@@ -12,6 +12,7 @@ const COMMANDS = {
   data: { help: DATA_HELP, load: () => import('./commands/data') },
   export: { help: EXPORT_HELP, load: () => import('./commands/export') },
   patches: { help: PATCHES_HELP, load: () => import('./commands/patches') },
+  experiment: { help: EXPERIMENT_HELP, load: () => import('./commands/experiment') },
 } as const;
 
 type CommandName = keyof typeof COMMANDS;

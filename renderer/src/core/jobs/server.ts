@@ -15,6 +15,7 @@ import { createState, disposeState, stateFromCheckpoint, type TrainState } from 
 import { train, type Control } from '../train/trainer';
 import { readModelWeights, writeModelWeights } from '../train/weights';
 import { makeYielder } from '../train/yielder';
+import { runLabTask } from '../lab/tasks';
 import { visualize } from './visualize';
 
 /** The part of the compiler's CompiledModel the server uses (structural, so no import cycle). */
@@ -44,7 +45,8 @@ interface RunEntry {
   wasmBaseUrl?: string;
   preferBackend?: BackendName;
   model: tf.LayersModel | null;
-  filtersBlockId?: string;
+  /** Conv blocks whose kernels the trainer sends as 'filters' messages, in turn. */
+  filtersBlockIds?: string[];
   /** Present while the run can still train (running or paused). */
   state: TrainState | null;
   control: Control;
@@ -118,6 +120,7 @@ export class JobServer {
       case 'viz-activations':
       case 'viz-attribution':
       case 'viz-maximize':
+      case 'lab':
         return this.runJob(msg);
       default:
         return assertNever(msg);
@@ -250,7 +253,7 @@ export class JobServer {
     const compiled = this.deps.compile(run.graph, { seed: run.config.seed });
     run.model?.dispose();
     run.model = compiled.model;
-    run.filtersBlockId = compiled.convBlockIds[0];
+    run.filtersBlockIds = compiled.convBlockIds;
     if (run.state) disposeState(run.state);
     run.state = from ? await stateFromCheckpoint(compiled.model, run.config, from) : createState(run.runId, compiled.model, run.config);
   }
@@ -280,7 +283,7 @@ export class JobServer {
             this.post({ type: 'checkpoint', runId: run.runId, checkpoint: c });
           },
         },
-        { filtersBlockId: run.filtersBlockId, now: this.deps.now, ...(every ? { gradientNormsEvery: every } : {}) },
+        { filtersBlockIds: run.filtersBlockIds, now: this.deps.now, ...(every ? { gradientNormsEvery: every } : {}) },
       );
       if (result.outcome === 'paused') {
         run.training = false;
@@ -405,7 +408,7 @@ export class JobServer {
         }
         this.runs.set(msg.runId, {
           runId: msg.runId, graph: msg.graph, config: msg.config, dataset: msg.dataset, wasmBaseUrl: msg.wasmBaseUrl,
-          model: compiled.model, filtersBlockId: compiled.convBlockIds[0], state: null, control: 'run', training: false, recoveries: 0,
+          model: compiled.model, filtersBlockIds: compiled.convBlockIds, state: null, control: 'run', training: false, recoveries: 0,
         });
         return { kind: 'load' };
       }
@@ -458,6 +461,11 @@ export class JobServer {
       case 'viz-maximize': {
         const { run, model } = this.modelOf(msg.runId);
         return visualize(msg, { model, graph: run.graph, data: () => this.loadData(run.dataset), progress, cancelled: () => job.cancelled });
+      }
+      case 'lab': {
+        const { run, model } = this.modelOf(msg.runId);
+        const result = await runLabTask(msg.task, { model, modelOf: (id) => this.modelOf(id).model, data: () => this.loadData(run.dataset), progress, cancelled: () => job.cancelled });
+        return { kind: 'lab', result };
       }
       default:
         return assertNever(msg);

@@ -4,6 +4,7 @@
 // worker never touches the DOM or stores.
 import type { TrainTestData } from '../data/dataset';
 import type { Graph } from '../graph/types';
+import type { LabTask, LabTaskResult } from '../lab/types';
 import type { ActivationsPayload, AttributionPayload, FiltersPayload, MaximizePayload, PatchesPayload, VizInput } from '../viz/types';
 import type { BackendName, TrainConfig } from './config';
 
@@ -43,6 +44,14 @@ export interface RunCurves {
 }
 
 export const emptyCurves = (): RunCurves => ({ trainLoss: [], trainAcc: [], valLoss: [], valAcc: [], learningRate: [] });
+
+/** Per-layer L2 norms of the raw gradients (before decay and clipping) after `steps` optimizer steps. */
+export interface GradientNormsReading {
+  steps: number;
+  examplesSeen: number;
+  /** Layer (block id) → norm of all its trainable weights' gradients. */
+  norms: Record<string, number>;
+}
 
 /** Named float32 tensors packed into one buffer (little-endian, in `specs` order). */
 export interface WeightsBlob {
@@ -103,6 +112,8 @@ export type ToWorker =
        * worker falls back to `../wasm/` next to its own script, which is right for built apps only.
        */
       wasmBaseUrl?: string;
+      /** Record per-layer gradient norms every this many steps (sent with 'progress'); absent = off. */
+      gradientNormsEvery?: number;
     }
   /** End a run's training now (the test pass is skipped); its model stays for evaluation. */
   | { type: 'stop'; runId: string }
@@ -129,6 +140,8 @@ export type ToWorker =
   | { type: 'viz-attribution'; jobId: string; runId: string; input: VizInput; target?: number; occlusion?: { size?: number; stride?: number; fill?: number } }
   /** Activation maximization: one synthetic input per filter of `layer` (default all filters). */
   | { type: 'viz-maximize'; jobId: string; runId: string; layer: string; filters?: number[]; steps?: number; range?: [number, number]; seed?: number }
+  /** Lab experiments: a linear probe per layer, FGSM over ε, or an ensemble with other runs (core/lab/types.ts). */
+  | { type: 'lab'; jobId: string; runId: string; task: LabTask }
   | { type: 'cancel'; jobId: string }
   /** Forget a run's model (frees its tensors). */
   | { type: 'dispose'; runId: string };
@@ -160,7 +173,8 @@ export type JobResult =
   | ({ kind: 'viz-patches' } & PatchesPayload)
   | ({ kind: 'viz-activations' } & ActivationsPayload)
   | ({ kind: 'viz-attribution' } & AttributionPayload)
-  | ({ kind: 'viz-maximize' } & MaximizePayload);
+  | ({ kind: 'viz-maximize' } & MaximizePayload)
+  | { kind: 'lab'; result: LabTaskResult };
 
 export type FromWorker =
   | { type: 'status'; runId: string; phase: TrainPhase; message: string }
@@ -185,6 +199,8 @@ export type FromWorker =
       loss: number;
       accuracy: number;
       examplesPerSec: number;
+      /** Per-layer gradient norms read since the last progress message (only when the train message asked). */
+      gradientNorms?: GradientNormsReading[];
     }
   | {
       type: 'epoch';

@@ -57,6 +57,11 @@ export interface StepOptions {
   clipValue?: number;
   /** L2 weight decay on kernels (see gradients.ts' decaysWeight); 0 or undefined = off. */
   weightDecay?: number;
+  /**
+   * Also compute the L2 norm of each raw gradient (before decay and clipping), in `vars` order, on
+   * the device; handed to `onNorms` (kept: the caller disposes it). Off on the default path.
+   */
+  onNorms?: (norms: tf.Tensor1D) => void;
 }
 
 /**
@@ -90,6 +95,10 @@ export function trainStep(
     loss = r.value;
     grads = r.grads;
     const g = grads;
+    if (opts.onNorms) {
+      const names = vars.map((v) => v.name);
+      opts.onNorms(tf.keep(tf.tidy(() => tf.stack(names.map((n) => tf.norm(g[n]))) as tf.Tensor1D)));
+    }
     const decay = opts.weightDecay ?? 0;
     const clip = opts.clip ?? 'none';
     used = tf.tidy(() => {

@@ -6,7 +6,8 @@
 // stalls the pipeline) and does not stop on NaN. Here loss/accuracy are summed on the device and
 // read with one `await data()` about every reportEveryMs (a number of batches sized from throughput).
 import * as tf from '@tensorflow/tfjs';
-import { makeBatch, seededRandom, shuffledIndices, splitIndices, type ImageDataset } from '../data/dataset';
+import { augmentationOf, augmentRandom } from '../data/augment';
+import { batchTensors, prefetchBatches, readBatch, seededRandom, shuffledIndices, splitIndices, type AnyDataset } from '../data/dataset';
 import type { TrainConfig } from './config';
 import type { Checkpoint, FromWorker } from './protocol';
 import { afterEpoch, learningRateForEpoch } from './schedule';
@@ -30,17 +31,31 @@ export interface TrainHooks {
   control: () => Control;
   /** Called at every epoch end; the loop does not wait for storage. */
   checkpoint?: (c: Checkpoint) => void;
+  /**
+   * Per-layer gradient norms (layer name → L2 norm of all its raw gradients, before decay and
+   * clipping), every `gradientNormsEvery` steps; `steps`/`examplesSeen` say where. Optional: with
+   * no hook the step computes nothing extra.
+   */
+  onGradients?: (norms: Record<string, number>, at: { steps: number; examplesSeen: number }) => void;
 }
 
 export interface TrainOptions {
   /** Conv2D layer (= block id) whose kernel is sent as 'filters' messages. */
   filtersBlockId?: string;
+  /**
+   * Conv2D layers (= block ids) whose kernels are sent as 'filters' messages, one per filters tick in
+   * turn (round-robin), so every conv is refreshed within filtersBlockIds.length ticks. Takes
+   * precedence over filtersBlockId.
+   */
+  filtersBlockIds?: readonly string[];
   /** About how often loss/accuracy are read back and a 'progress' message sent (default 1000 ms). */
   reportEveryMs?: number;
   filtersEveryMs?: number;
   /** Batch size of validation/test evaluation. */
   evalBatchSize?: number;
   now?: () => number;
+  /** Steps between gradient-norm readings for hooks.onGradients (default 10). */
+  gradientNormsEvery?: number;
 }
 
 export type TrainOutcome = 'done' | 'stopped' | 'paused' | 'early-stopped';
@@ -60,10 +75,11 @@ export function inputShapeOf(model: tf.LayersModel): number[] {
 /**
  * Mean loss and accuracy of `model` on `indices` of `ds` (center crops, inference mode), batched,
  * with a single read-back at the end. Returns null when `cancelled` turns true between batches.
+ * A streamed dataset is read batch by batch, the next one while the current one runs.
  */
 export async function evaluate(
   model: tf.LayersModel,
-  ds: ImageDataset,
+  ds: AnyDataset,
   indices: ArrayLike<number>,
   batchSize = 256,
   yieldFn: () => Promise<void> = async () => {},
@@ -74,12 +90,14 @@ export async function evaluate(
   const inputShape = inputShapeOf(model);
   const probs = outputsProbabilities(model);
   let sums = tf.zeros([2]);
+  const batches = prefetchBatches(0, n, batchSize, (s, e) => readBatch(ds, indices, s, e, inputShape, 'center'));
   try {
     for (let s = 0; s < n; s += batchSize) {
       if (cancelled()) return null;
       const e = Math.min(n, s + batchSize);
+      const batch = (await batches.next())!;
       const next = tf.tidy(() => {
-        const { xs, ys } = makeBatch(ds, indices, s, e, inputShape, 'center');
+        const { xs, ys } = batchTensors(batch, inputShape, ds.classes);
         const out = model.apply(xs, { training: false }) as tf.Tensor;
         const r = lossAndCorrect(out, ys, probs);
         return tf.add(sums, tf.stack([tf.mul(r.loss, e - s), r.correct]));
@@ -105,7 +123,7 @@ function divergedMessage(config: TrainConfig, epoch: number, seen: number, lr: n
 }
 
 /** The data a run trains, validates and tests on: derived from the config alone, so a resumed run sees the same. */
-export function planData(config: TrainConfig, train: ImageDataset): { trainIdx: Uint32Array; valIdx: Uint32Array; perEpoch: number } {
+export function planData(config: TrainConfig, train: { count: number }): { trainIdx: Uint32Array; valIdx: Uint32Array; perEpoch: number } {
   const split = splitIndices(train.count, config.validationSplit, config.seed);
   const perEpoch = Math.min(split.train.length, config.maxExamples ?? Infinity);
   if (perEpoch <= 0) throw new TrainError('no training examples left after the validation split');
@@ -124,6 +142,21 @@ function epochPlan(config: TrainConfig, trainIdx: Uint32Array, perEpoch: number,
   return { order, crop };
 }
 
+/** The layer (name) that owns each variable, in `vars` order. */
+function layerGroups(model: tf.LayersModel, vars: tf.Variable[]): string[] {
+  const owner = new Map<string, string>();
+  for (const layer of model.layers) for (const w of layer.trainableWeights) owner.set((w.read() as tf.Variable).name, layer.name);
+  return vars.map((v) => owner.get(v.name) ?? v.name);
+}
+
+/** Per-variable norms combined per layer: sqrt of the sum of squares. */
+export function perLayerNorms(layers: string[], norms: ArrayLike<number>): Record<string, number> {
+  const sq: Record<string, number> = {};
+  layers.forEach((l, i) => (sq[l] = (sq[l] ?? 0) + norms[i] * norms[i]));
+  for (const l of Object.keys(sq)) sq[l] = Math.sqrt(sq[l]);
+  return sq;
+}
+
 /**
  * Trains `state` from where it stands to the end of its last epoch, or until control() says stop or
  * pause, then (when all epochs ran) tests it. Mutates state; throws TrainError on divergence
@@ -131,7 +164,7 @@ function epochPlan(config: TrainConfig, trainIdx: Uint32Array, perEpoch: number,
  */
 export async function train(
   state: TrainState,
-  dataset: { train: ImageDataset; test?: ImageDataset },
+  dataset: { train: AnyDataset; test?: AnyDataset },
   hooks: TrainHooks,
   opts: TrainOptions = {},
 ): Promise<TrainResult> {
@@ -150,6 +183,8 @@ export async function train(
   const totalExamples = perEpoch * config.epochs;
   const vars = trainableVariables(model);
   const stepOpts = { clip: config.clip, clipValue: config.clipValue, weightDecay: config.weightDecay };
+  const normsEvery = Math.max(1, Math.floor(opts.gradientNormsEvery ?? 10));
+  const layerOfVar = layerGroups(model, vars);
   const yielder = makeYielder();
   let lastFilters = -Infinity;
   let segmentStart = now();
@@ -161,17 +196,23 @@ export async function train(
   let outcome: TrainOutcome | null = null;
   let restoredEpoch: number | undefined;
 
-  const sendFilters = async () => {
-    if (!opts.filtersBlockId) return;
-    const layer = model.getLayer(opts.filtersBlockId);
+  const filterIds = opts.filtersBlockIds ?? (opts.filtersBlockId ? [opts.filtersBlockId] : []);
+  let nextFilters = 0;
+  const sendOneFilter = async (blockId: string) => {
+    const layer = model.getLayer(blockId);
     // A copy: the variable may be reassigned by the next step while the read is pending.
     const kernel = tf.clone(layer.getWeights()[0]);
     // Another copy: backends may hand back their cached array, and the worker transfers (detaches) it.
     const data = new Float32Array((await kernel.data()) as Float32Array);
     const shape = kernel.shape as [number, number, number, number];
     kernel.dispose();
-    emit({ type: 'filters', runId, blockId: opts.filtersBlockId, shape, data });
+    emit({ type: 'filters', runId, blockId, shape, data });
     lastFilters = now();
+  };
+  /** One conv per tick, in turn (the ~1 Hz budget stays the same however many convs there are); `all` at the end. */
+  const sendFilters = async (all = false) => {
+    if (all) for (const id of filterIds) await sendOneFilter(id);
+    else if (filterIds.length > 0) await sendOneFilter(filterIds[nextFilters++ % filterIds.length]);
   };
 
   try {
@@ -223,7 +264,7 @@ export async function train(
       if (state.epoch <= config.epochs) emit({ type: 'status', runId, phase: 'training', message: `Epoch ${state.epoch}` });
     }
     if (outcome === 'paused') return { outcome, testLoss: NaN, testAccuracy: NaN };
-    await sendFilters();
+    await sendFilters(true);
 
     // A stopped run skips the test pass: the user asked for the machine back.
     let test: { loss: number; accuracy: number } | null = { loss: NaN, accuracy: NaN };
@@ -248,6 +289,10 @@ export async function train(
   async function trainEpoch(this: void): Promise<TrainOutcome | null> {
     const epoch = state.epoch;
     const { order, crop } = epochPlan(config, trainIdx, perEpoch, epoch, state.offset);
+    // Flips/shifts: each batch's draws come from (seed, epoch, position), so a resumed run needs no winding.
+    const aug = augmentationOf(config);
+    const batches = prefetchBatches(state.offset, perEpoch, bs, (s, e) =>
+      readBatch(ds, order, s, e, inputShape, 'random', crop, aug ? { aug, rnd: augmentRandom(config.seed, epoch, s) } : undefined));
     const lr = learningRateForEpoch(config, epoch, state.schedule);
     // [loss×batch, correct] summed on the device since the last report; examples counted here.
     let window = tf.zeros([2]);
@@ -289,6 +334,8 @@ export async function train(
     };
 
     let result: TrainOutcome | null = null;
+    // The last gradient-norm read in flight: awaited at the epoch's end, so every reading arrives before 'epoch'/'done'.
+    let normsRead: Promise<void> = Promise.resolve();
     try {
       for (let s = state.offset; s < perEpoch; s += bs) {
         const c = hooks.control();
@@ -297,9 +344,12 @@ export async function train(
           break;
         }
         const e = Math.min(perEpoch, s + bs);
+        let norms: tf.Tensor1D | undefined;
+        const wantNorms = hooks.onGradients !== undefined && state.steps % normsEvery === 0;
+        const batch = (await batches.next())!;
         const next = tf.tidy(() => {
-          const { xs, ys } = makeBatch(ds, order, s, e, inputShape, 'random', crop);
-          const r = trainStep(model, state.optimizer, xs, ys, probs, vars, stepOpts);
+          const { xs, ys } = batchTensors(batch, inputShape, ds.classes);
+          const r = trainStep(model, state.optimizer, xs, ys, probs, vars, wantNorms ? { ...stepOpts, onNorms: (t) => (norms = t) } : stepOpts);
           const sum = tf.add(window, tf.stack([tf.mul(r.loss, e - s), r.correct]));
           r.correct.dispose(); // it may be kept out of the step's own tidy
           return sum;
@@ -310,6 +360,15 @@ export async function train(
         state.examplesSeen += e - s;
         state.offset = e;
         state.steps++;
+        if (norms) {
+          const n = norms;
+          const at = { steps: state.steps, examplesSeen: state.examplesSeen };
+          // Read asynchronously like the loss window; FIFO on every backend, so it lands before the next report.
+          normsRead = n.data().then((v) => {
+            n.dispose();
+            hooks.onGradients?.(perLayerNorms(layerOfVar, v), at);
+          }, () => n.dispose());
+        }
         if (++sinceLaunch >= readEvery) {
           // At most one read in flight: waiting for the previous one bounds the queue.
           if (pending) await pending;
@@ -323,6 +382,7 @@ export async function train(
       if (pending) await pending;
       pending = null;
       await report();
+      await normsRead;
     } catch (err) {
       await pending?.catch(() => {});
       if (err instanceof TrainError) restoreLastGood(state);

@@ -1,0 +1,85 @@
+// The worker side of the lab jobs: probes, FGSM and ensembles on models the job server keeps.
+// Called from server.ts's 'lab' case; pure TypeScript + tfjs.
+import * as tf from '@tensorflow/tfjs';
+import type { TrainTestData } from '../data/dataset';
+import { makeBatch } from '../data/dataset';
+import { fgsmSweep } from '../eval/adversarial';
+import { ensembleAccuracy } from '../eval/ensemble';
+import { evaluationSample } from '../eval/evaluate';
+import { layerFeatures, linearProbe } from '../eval/probe';
+import { outputsProbabilities } from '../train/step';
+import type { LabTask, LabTaskResult, ProbeLayerResult } from './types';
+
+export interface LabTaskContext {
+  model: tf.LayersModel;
+  /** Another run's model (ensembles). */
+  modelOf: (runId: string) => tf.LayersModel;
+  data: () => Promise<TrainTestData>;
+  progress: (fraction: number, message: string) => void;
+  cancelled: () => boolean;
+}
+
+const yieldNow = () => new Promise<void>((r) => setTimeout(r, 0));
+
+function checkCancelled(ctx: LabTaskContext): void {
+  if (ctx.cancelled()) {
+    const e = new Error('cancelled');
+    e.name = 'CancelledError';
+    throw e;
+  }
+}
+
+export async function runLabTask(task: LabTask, ctx: LabTaskContext): Promise<LabTaskResult> {
+  const data = await ctx.data();
+  switch (task.kind) {
+    case 'probe': {
+      const seed = task.seed ?? 1;
+      const trainIdx = evaluationSample(data.train.count, task.trainCount, seed);
+      const testIdx = evaluationSample(data.test.count, task.testCount, seed + 1);
+      const layers: ProbeLayerResult[] = [];
+      for (const [i, layer] of task.layers.entries()) {
+        checkCancelled(ctx);
+        ctx.progress(i / task.layers.length, `Probing ${layer}`);
+        const train = await layerFeatures(ctx.model, layer, data.train, trainIdx);
+        const test = await layerFeatures(ctx.model, layer, data.test, testIdx);
+        const r = await linearProbe(train, test, { epochs: task.epochs, seed, classes: data.train.classes });
+        layers.push({ layer, ...r });
+      }
+      return { kind: 'probe', layers };
+    }
+    case 'fgsm': {
+      const idx = evaluationSample(data.test.count, task.count, task.seed ?? 1);
+      ctx.progress(0, `Attacking ${idx.length} test images`);
+      const sweep = await fgsmSweep(ctx.model, data.test, idx, task.epsilons, { yieldFn: async () => (checkCancelled(ctx), yieldNow()) });
+      return { kind: 'fgsm', ...sweep };
+    }
+    case 'ensemble': {
+      const idx = evaluationSample(data.test.count, task.count, task.seed ?? 1);
+      const models = [ctx.model, ...task.others.map((id) => ctx.modelOf(id))];
+      const probs: Float32Array[] = [];
+      for (const m of models) {
+        checkCancelled(ctx);
+        probs.push(await probabilities(m, data.test, idx));
+      }
+      const labels = Array.from(idx, (i) => data.test.labels[i]);
+      return { kind: 'ensemble', ...ensembleAccuracy(probs, labels, data.test.classes) };
+    }
+  }
+}
+
+/** count×classes probabilities (softmax applied to a logit model), centre crops, inference mode. */
+async function probabilities(model: tf.LayersModel, ds: TrainTestData['test'], idx: Uint32Array): Promise<Float32Array> {
+  const shape = model.inputs[0].shape.slice(1) as number[];
+  const probs = outputsProbabilities(model);
+  const out = new Float32Array(idx.length * ds.classes);
+  for (let s = 0; s < idx.length; s += 256) {
+    const e = Math.min(idx.length, s + 256);
+    const p = tf.tidy(() => {
+      const o = model.apply(makeBatch(ds, idx, s, e, shape, 'center').xs, { training: false }) as tf.Tensor;
+      return probs ? o : tf.softmax(o);
+    });
+    out.set((await p.data()) as Float32Array, s * ds.classes);
+    p.dispose();
+  }
+  return out;
+}

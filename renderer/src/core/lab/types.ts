@@ -1,0 +1,24 @@
+// Plain data of the lab's worker jobs (structured-clone safe): what the runner asks of a trained
+// run's model, and what comes back. The job server answers them with tasks.ts.
+import type { EnsembleResult } from '../eval/ensemble';
+import type { FgsmSweep } from '../eval/adversarial';
+
+export type LabTask =
+  /** Linear probe per layer (block ids; the Input block = pixels): train on `trainCount` training images, score on `testCount` test images. */
+  | { kind: 'probe'; layers: string[]; trainCount: number; testCount: number; epochs?: number; seed?: number }
+  /** FGSM on a seeded sample of `count` test images for each ε. */
+  | { kind: 'fgsm'; epsilons: number[]; count: number; seed?: number }
+  /** The averaged probabilities of the job's run and `others` on a seeded sample of `count` test images. */
+  | { kind: 'ensemble'; others: string[]; count: number; seed?: number };
+
+export interface ProbeLayerResult {
+  layer: string;
+  dim: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+}
+
+export type LabTaskResult =
+  | { kind: 'probe'; layers: ProbeLayerResult[] }
+  | ({ kind: 'fgsm' } & FgsmSweep)
+  | ({ kind: 'ensemble' } & EnsembleResult);

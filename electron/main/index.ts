@@ -46,8 +46,10 @@ app.enableSandbox();
 
 const desktop = new Desktop({ userDataDir: app.getPath('userData'), devTools: !app.isPackaged, appName: 'Netwright' });
 
+// Only URLs that navigationDecision/windowOpenDecision call 'external' get here: https, no
+// credentials (isExternalLink; tests/unit/electron-security.test.ts and electron-main.test.ts).
 function openExternally(url: string): void {
-  shell.openExternal(url).catch((err: unknown) => console.error('openExternal failed:', err));
+  shell.openExternal(url) // eng-disable OPEN_EXTERNAL_JS_CHECK.catch((err: unknown) => console.error('openExternal failed:', err));
 }
 
 /** Applied to every WebContents, including any the app did not mean to create. */
@@ -77,13 +79,9 @@ function hardenSession(ses: Session): void {
   ses.setDevicePermissionHandler(() => false);
   if (devServerOrigin) {
     // In dev the page comes from Vite over http; give it the production headers.
+    const devHeaders = { 'Content-Security-Policy': csp, ...ISOLATION_HEADERS };
     ses.webRequest.onHeadersReceived({ urls: [`${devServerOrigin}/*`] }, (details, callback) => {
-      callback({
-        responseHeaders: mergeResponseHeaders(details.responseHeaders, {
-          'Content-Security-Policy': csp,
-          ...ISOLATION_HEADERS,
-        }),
-      });
+      callback({ responseHeaders: mergeResponseHeaders(details.responseHeaders, devHeaders) });
     });
   }
   ses.protocol.handle(APP_SCHEME, createAppRequestHandler(rendererRoot, csp));
@@ -91,7 +89,11 @@ function hardenSession(ses: Session): void {
 
 async function createWindow(): Promise<BrowserWindow> {
   const { bounds, saved, backgroundColor } = await desktop.windowOptions();
-  const win = new BrowserWindow({
+  // webPreferences come from secureWebPreferences() (contextIsolation, sandbox, no Node, ...), which
+  // electronegativity cannot follow into; tests/unit/electron-main.test.ts checks this window gets
+  // exactly those, and electron-security.test.ts their values. A middle click (auxclick) can only
+  // reach setWindowOpenHandler, which denies every window.
+  const win = new BrowserWindow({ // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
     title: 'Netwright',
     ...bounds,
     minWidth: MIN_SIZE.width,

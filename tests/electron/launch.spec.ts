@@ -4,43 +4,13 @@
 // some machines) or Linux has no display (run under `xvfb-run -a`).
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectronBinary } from './electron-binary';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const mainJs = join(repo, 'out', 'main', 'index.js');
-
-/**
- * The Electron executable, or why there is none. Checks node_modules/electron/path.txt first:
- * without it, require('electron') tries to download the binary (slow, and it fails offline).
- */
-function findElectronBinary(): { path: string } | { reason: string } {
-  const require = createRequire(import.meta.url);
-  let pkgDir: string;
-  try {
-    pkgDir = dirname(require.resolve('electron/package.json'));
-  } catch {
-    return { reason: 'the electron package is not installed' };
-  }
-  if (!process.env.ELECTRON_OVERRIDE_DIST_PATH && !existsSync(join(pkgDir, 'path.txt'))) {
-    return { reason: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing)' };
-  }
-  let binary: unknown;
-  try {
-    binary = require('electron');
-  } catch (err) {
-    return { reason: `require('electron') threw: ${(err as Error).message.split('\n')[0]}` };
-  }
-  if (typeof binary !== 'string' || !existsSync(binary)) {
-    return { reason: `the Electron binary ${String(binary)} does not exist` };
-  }
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return { reason: 'no display on Linux (DISPLAY is unset); run the tests under `xvfb-run -a`' };
-  }
-  return { path: binary };
-}
 
 const binary = findElectronBinary();
 const skipReason = 'reason' in binary ? binary.reason : null;

@@ -22,6 +22,39 @@ export interface ImageDataset {
   classNames?: string[];
 }
 
+/**
+ * A dataset read from somewhere else (disk) in batches: the same description as ImageDataset, the
+ * labels in memory (small), the pixels only on demand. `read` returns the raw stored values
+ * (bytes or floats per `dtype`) of `indices`, in order, H×W×C each.
+ */
+export interface StreamedDataset extends Omit<ImageDataset, 'images'> {
+  dtype: 'uint8' | 'float32';
+  read(indices: ArrayLike<number>): Promise<Uint8Array | Float32Array>;
+}
+
+/** Either kind: training and evaluation read both through `readBatch` (dataset.ts). */
+export type AnyDataset = ImageDataset | StreamedDataset;
+
+export function isStreamed(ds: AnyDataset): ds is StreamedDataset {
+  return typeof (ds as StreamedDataset).read === 'function';
+}
+
+/** An in-memory dataset served through the streaming interface (tests, the bench's comparison). */
+export function streamedOf(ds: ImageDataset, delay?: () => Promise<void>): StreamedDataset {
+  const { images, ...meta } = ds;
+  const size = ds.height * ds.width * ds.channels;
+  return {
+    ...meta,
+    dtype: images instanceof Uint8Array ? 'uint8' : 'float32',
+    async read(indices) {
+      if (delay) await delay();
+      const out = images instanceof Uint8Array ? new Uint8Array(indices.length * size) : new Float32Array(indices.length * size);
+      for (let i = 0; i < indices.length; i++) out.set(images.subarray(indices[i] * size, (indices[i] + 1) * size), i * size);
+      return out;
+    },
+  };
+}
+
 /** The narrowest label array for `classes` classes. */
 export function labelArray(n: number, classes: number): LabelArray {
   return classes <= 256 ? new Uint8Array(n) : classes <= 65536 ? new Uint16Array(n) : new Uint32Array(n);

@@ -3,11 +3,12 @@
 // float32 pixels (NumPy, CSV) are kept as they are.
 import * as tf from '@tensorflow/tfjs';
 import { decodeIdx, type IdxTensor } from './idx';
-import { labelArray, seededRandom, type ImageDataset, type LabelArray } from './arrays';
+import { isStreamed, labelArray, seededRandom, streamedOf, type AnyDataset, type ImageDataset, type LabelArray, type StreamedDataset } from './arrays';
+import { applyAugmentation, drawAugmentation, type Augmentation } from './augment';
 
 // Kept here for the many importers; defined in arrays.ts so that tfjs-free code (parsers, the CLI's
 // argument checks) can use them without loading TensorFlow.js.
-export { labelArray, seededRandom, type ImageDataset, type LabelArray };
+export { isStreamed, labelArray, seededRandom, streamedOf, type AnyDataset, type ImageDataset, type LabelArray, type StreamedDataset };
 
 export interface TrainTestData {
   train: ImageDataset;
@@ -121,7 +122,7 @@ export type CropMode = 'random' | 'center';
  * Checks that a model input [H, W, C] can be fed from the dataset: same channels, not larger.
  * Returns the crop slack (how many pixels the window can move).
  */
-export function cropSlack(ds: ImageDataset, inputShape: readonly number[]): { dy: number; dx: number } {
+export function cropSlack(ds: ImageDataset | Pick<StreamedDataset, 'height' | 'width' | 'channels'>, inputShape: readonly number[]): { dy: number; dx: number } {
   if (inputShape.length !== 3) {
     throw new DatasetError(`the model input must be an image [height, width, channels], got [${inputShape.join(', ')}]`);
   }
@@ -147,9 +148,16 @@ export interface BatchArrays {
   size: number;
 }
 
+/** Training augmentation for one batch: what to apply and the batch's own generator (augment.ts). */
+export interface BatchAugment {
+  aug: Augmentation;
+  rnd: () => number;
+}
+
 /**
  * Assembles examples `indices[start..end)` into float arrays, cropping to `inputShape`.
  * 'random' picks a crop offset per example from `rnd` (augmentation); 'center' is for evaluation.
+ * `augment` (training only) then flips/shifts each example with its own generator.
  */
 export function assembleBatch(
   ds: ImageDataset,
@@ -159,32 +167,109 @@ export function assembleBatch(
   inputShape: readonly number[],
   crop: CropMode,
   rnd: () => number = Math.random,
+  augment?: BatchAugment,
+): BatchArrays {
+  const imgSize = ds.height * ds.width * ds.channels;
+  for (let b = start; b < end; b++) checkIndex(ds, indices[b]);
+  return assembleFrom(ds, ds.images, (b) => indices[start + b] * imgSize, (b) => ds.labels[indices[start + b]], end - start, inputShape, crop, rnd, augment);
+}
+
+function checkIndex(ds: { count: number }, idx: number): void {
+  if (!(idx >= 0 && idx < ds.count) || !Number.isInteger(idx)) {
+    throw new DatasetError(`example index ${idx} is outside the dataset (0..${ds.count - 1})`);
+  }
+}
+
+/** The batch loop shared by in-memory and streamed data: `base(b)` is where example b starts in `images`. */
+function assembleFrom(
+  ds: AnyDataset,
+  images: Uint8Array | Float32Array,
+  base: (b: number) => number,
+  label: (b: number) => number,
+  size: number,
+  inputShape: readonly number[],
+  crop: CropMode,
+  rnd: () => number,
+  augment: BatchAugment | undefined,
 ): BatchArrays {
   const { dy, dx } = cropSlack(ds, inputShape);
   const [h, w, c] = inputShape;
-  const size = end - start;
   const x = new Float32Array(size * h * w * c);
   const y = new Float32Array(size * ds.classes);
   const rowIn = ds.width * c;
   const rowOut = w * c;
-  const imgSize = ds.height * rowIn;
-  const scale = ds.scale ?? (ds.images instanceof Uint8Array ? 1 / 255 : 1);
+  const bytes = isStreamed(ds) ? ds.dtype === 'uint8' : images instanceof Uint8Array;
+  const scale = ds.scale ?? (bytes ? 1 / 255 : 1);
+  const tmp = augment ? new Float32Array(h * w * c) : undefined;
   let o = 0;
   for (let b = 0; b < size; b++) {
-    const idx = indices[start + b];
-    if (!(idx >= 0 && idx < ds.count) || !Number.isInteger(idx)) {
-      throw new DatasetError(`example index ${idx} is outside the dataset (0..${ds.count - 1})`);
-    }
     const oy = crop === 'random' ? Math.floor(rnd() * (dy + 1)) : dy >> 1;
     const ox = crop === 'random' ? Math.floor(rnd() * (dx + 1)) : dx >> 1;
-    let p = idx * imgSize + oy * rowIn + ox * c;
+    const first = o;
+    let p = base(b) + oy * rowIn + ox * c;
     for (let r = 0; r < h; r++, p += rowIn) {
-      for (let i = 0; i < rowOut; i++) x[o++] = ds.images[p + i] * scale;
+      for (let i = 0; i < rowOut; i++) x[o++] = images[p + i] * scale;
     }
-    y[b * ds.classes + ds.labels[idx]] = 1;
+    if (augment) applyAugmentation(x.subarray(first, o), h, w, c, drawAugmentation(augment.aug, augment.rnd), augment.aug.padding, tmp);
+    y[b * ds.classes + label(b)] = 1;
   }
   if (ds.mean || ds.std) normalize(x, c, ds.mean, ds.std);
   return { x, y, size };
+}
+
+/**
+ * assembleBatch for either kind of dataset: a streamed one reads the examples first (its crop and
+ * augmentation draws are made after the read, in call order, so the batches equal the in-memory ones).
+ */
+export async function readBatch(
+  ds: AnyDataset,
+  indices: ArrayLike<number>,
+  start: number,
+  end: number,
+  inputShape: readonly number[],
+  crop: CropMode,
+  rnd: () => number = Math.random,
+  augment?: BatchAugment,
+): Promise<BatchArrays> {
+  if (!isStreamed(ds)) return assembleBatch(ds, indices, start, end, inputShape, crop, rnd, augment);
+  const want = Array.from({ length: end - start }, (_, b) => indices[start + b]);
+  for (const i of want) checkIndex(ds, i);
+  const raw = await ds.read(want);
+  const imgSize = ds.height * ds.width * ds.channels;
+  if (raw.length !== want.length * imgSize) throw new DatasetError(`the data source returned ${raw.length} values for ${want.length} example(s) of ${imgSize}`);
+  return assembleFrom(ds, raw, (b) => b * imgSize, (b) => ds.labels[want[b]], want.length, inputShape, crop, rnd, augment);
+}
+
+/**
+ * Batches `[start, end)` of `indices`, `batchSize` at a time, with the next one read while the
+ * current one trains (one in flight). `make` is called in batch order, each after the previous
+ * one resolved, so seeded draws inside it stay in order.
+ */
+export function prefetchBatches(
+  start: number,
+  end: number,
+  batchSize: number,
+  make: (s: number, e: number) => Promise<BatchArrays>,
+): { next(): Promise<BatchArrays | null> } {
+  let s = start;
+  let ahead: Promise<BatchArrays> | null = null;
+  const launch = (after: Promise<unknown>): Promise<BatchArrays> | null => {
+    if (s >= end) return null;
+    const a = s;
+    const b = Math.min(end, s + batchSize);
+    s = b;
+    const p = after.then(() => make(a, b));
+    p.catch(() => {}); // handled by the caller of next(); a loop that stops early leaves it unread
+    return p;
+  };
+  return {
+    async next() {
+      const cur = ahead ?? launch(Promise.resolve());
+      if (!cur) return null;
+      ahead = launch(cur);
+      return cur;
+    },
+  };
 }
 
 /** In place: (v − mean[c]) / std[c] over channels-last values (a missing std counts as 1). */
@@ -197,6 +282,12 @@ function normalize(x: Float32Array, c: number, mean: number[] | undefined, std: 
   }
 }
 
+/** Batch arrays as tensors (caller disposes). */
+export function batchTensors(a: BatchArrays, inputShape: readonly number[], classes: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
+  const [h, w, c] = inputShape;
+  return { xs: tf.tensor4d(a.x, [a.size, h, w, c]), ys: tf.tensor2d(a.y, [a.size, classes]) };
+}
+
 /** Like assembleBatch, but returns tensors (caller disposes). */
 export function makeBatch(
   ds: ImageDataset,
@@ -206,8 +297,9 @@ export function makeBatch(
   inputShape: readonly number[],
   crop: CropMode,
   rnd?: () => number,
+  augment?: BatchAugment,
 ): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
-  const a = assembleBatch(ds, indices, start, end, inputShape, crop, rnd);
+  const a = assembleBatch(ds, indices, start, end, inputShape, crop, rnd, augment);
   const [h, w, c] = inputShape;
   return { xs: tf.tensor4d(a.x, [a.size, h, w, c]), ys: tf.tensor2d(a.y, [a.size, ds.classes]) };
 }

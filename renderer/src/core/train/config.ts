@@ -47,7 +47,15 @@ export interface TrainConfig {
   backends?: BackendName[];
   /** Seed for initial weights, shuffling, crops and Dropout masks, so runs are repeatable. */
   seed: number;
+  /** Augmentation (training batches only): mirror half the examples left↔right. Absent = off. */
+  flipHorizontal?: boolean;
+  /** Augmentation: move each example by up to ±this many pixels in x and y. Absent or 0 = off. */
+  shiftPixels?: number;
+  /** What fills the border a shift uncovers: zeros (black, the default) or the edge pixels. */
+  shiftPadding?: 'zero' | 'edge';
 }
+
+export const SHIFT_PADDINGS = ['zero', 'edge'] as const;
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   optimizer: 'adam',

@@ -2,7 +2,7 @@
 // the training store, so a file or a stale config cannot start a run the form would not allow.
 import { checkParam } from '../graph/catalog';
 import type { ParamSpec } from '../graph/types';
-import { BACKEND_CHAIN, CLIP_MODES, OPTIMIZERS, SCHEDULES, type BackendName, type ScheduleName, type TrainConfig } from './config';
+import { BACKEND_CHAIN, CLIP_MODES, OPTIMIZERS, SCHEDULES, SHIFT_PADDINGS, type BackendName, type ScheduleName, type TrainConfig } from './config';
 
 export type TrainSettingSpec = ParamSpec & {
   key: keyof TrainConfig;
@@ -15,7 +15,7 @@ export type TrainSettingSpec = ParamSpec & {
   visible?: (config: TrainConfig) => boolean;
 };
 
-export type TrainSettingGroup = 'Optimizer' | 'Learning-rate schedule' | 'Regularization' | 'Run';
+export type TrainSettingGroup = 'Optimizer' | 'Learning-rate schedule' | 'Regularization' | 'Augmentation' | 'Run';
 
 const usesMomentum = (c: TrainConfig): boolean => c.optimizer === 'momentum' || c.optimizer === 'nesterov';
 const scheduleIs = (...names: ScheduleName[]) => (c: TrainConfig): boolean => names.includes(c.schedule);
@@ -74,6 +74,18 @@ export const TRAIN_SETTING_SPECS: readonly TrainSettingSpec[] = [
   {
     key: 'earlyStoppingPatience', group: 'Regularization', label: 'Stopping patience (epochs)', kind: 'int', default: 2, min: 1, max: 100, step: 1, visible: (c) => c.earlyStopping,
     help: 'How many epochs in a row without a better validation loss before training stops.',
+  },
+  {
+    key: 'flipHorizontal', group: 'Augmentation', label: 'Random horizontal flips', kind: 'bool', default: false, optional: true,
+    help: 'Mirrors half of the training images left↔right (never for evaluation): for data where a mirrored image is still the same class, not for digits or text.',
+  },
+  {
+    key: 'shiftPixels', group: 'Augmentation', label: 'Random shifts (± pixels)', kind: 'int', default: 0, min: 0, max: 16, step: 1, optional: true, placeholder: 'off',
+    help: 'Moves each training image by up to this many pixels in x and y, seeded like the crops, so the network learns that position barely matters. Empty or 0 = off.',
+  },
+  {
+    key: 'shiftPadding', group: 'Augmentation', label: 'Shift padding', kind: 'enum', default: 'zero', options: SHIFT_PADDINGS, optional: true, visible: (c) => (c.shiftPixels ?? 0) > 0,
+    help: 'What fills the border a shift uncovers: zero (black) or the nearest edge pixel repeated.',
   },
   { key: 'batchSize', group: 'Run', label: 'Batch size', kind: 'int', default: 32, min: 1, max: 4096, step: 1, help: 'Examples per weight update.' },
   { key: 'epochs', group: 'Run', label: 'Epochs', kind: 'int', default: 1, min: 1, max: 1000, step: 1, help: 'Passes over the training examples.' },

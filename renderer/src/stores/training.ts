@@ -71,7 +71,11 @@ export const useTrainingStore = defineStore('training', () => {
   /** A problem that is not a run's own (bad settings, a worker that died). */
   const error = ref<{ message: string; blockId?: string } | null>(null);
   const notices = ref<string[]>([]);
-  const filters = shallowRef<FilterSnapshot | null>(null);
+  /** The latest kernels of every conv block of the training run (blocks in the order they first arrived). */
+  const filtersByBlock = shallowRef<ReadonlyMap<string, FilterSnapshot>>(new Map());
+  /** The first conv's latest kernels (the trainer sends the convs in turn, the first one first). */
+  const filters = computed<FilterSnapshot | null>(() => filtersByBlock.value.values().next().value ?? null);
+  let filtersVersion = 0;
   /** Runs whose model the worker holds now (a fresh worker holds none). */
   const inWorker = ref<Set<string>>(new Set());
   const pending = new Map<string, PendingJob>();
@@ -110,7 +114,7 @@ export const useTrainingStore = defineStore('training', () => {
     examplesPerSec.value = 0;
     error.value = null;
     notices.value = [];
-    filters.value = null;
+    filtersByBlock.value = new Map();
   }
 
   const wasm = () => (transport?.wasmBaseUrl ? { wasmBaseUrl: transport.wasmBaseUrl } : {});
@@ -191,8 +195,8 @@ export const useTrainingStore = defineStore('training', () => {
     return true;
   }
 
-  /** Sends a job to the worker; resolves with its result. */
-  function request(job: JobRequest, onProgress?: PendingJob['onProgress']): Promise<JobResult> {
+  /** Sends a job to the worker; resolves with its result. Aborting `signal` cancels this job only. */
+  function request(job: JobRequest, onProgress?: PendingJob['onProgress'], signal?: AbortSignal): Promise<JobResult> {
     const jobId = newId('job');
     return new Promise<JobResult>((resolve, reject) => {
       pending.set(jobId, { resolve, reject, onProgress });
@@ -201,7 +205,11 @@ export const useTrainingStore = defineStore('training', () => {
       } catch (e) {
         pending.delete(jobId);
         reject(e instanceof Error ? e : new Error(String(e)));
+        return;
       }
+      signal?.addEventListener('abort', () => {
+        if (pending.has(jobId)) post({ type: 'cancel', jobId });
+      }, { once: true });
     });
   }
 
@@ -298,7 +306,7 @@ export const useTrainingStore = defineStore('training', () => {
         epoch.value = msg.epoch;
         break;
       case 'filters':
-        filters.value = { runId: msg.runId, blockId: msg.blockId, shape: msg.shape, data: msg.data, version: (filters.value?.version ?? 0) + 1 };
+        filtersByBlock.value = new Map(filtersByBlock.value).set(msg.blockId, { runId: msg.runId, blockId: msg.blockId, shape: msg.shape, data: msg.data, version: ++filtersVersion });
         break;
       case 'checkpoint':
         break;
@@ -329,7 +337,7 @@ export const useTrainingStore = defineStore('training', () => {
 
   return {
     config, dataset, status, runId, phase, phaseMessage, backend, backendLabel, attempts, epoch, examplesSeen, totalExamples,
-    examplesPerSec, error, notices, filters, inWorker,
+    examplesPerSec, error, notices, filters, filtersByBlock, inWorker,
     isRunning, isPaused, fraction,
     setTransport, updateConfig, setConfig, start, stop, pause, resume, request, cancelJobs, ensureInWorker, keepWeights, fail, abandon, handle,
   };

@@ -223,26 +223,18 @@ describe('hosts: desktop methods', () => {
     expect((await h.openDroppedFile(new File(['x'], 'd.json'))).path).toBe('/d.json');
   });
 
-  it('browser: asks before leaving with unsaved work or a run (beforeunload), nothing otherwise', () => {
-    const listeners = new Map<string, (e: unknown) => void>();
+  it('browser: no menus, no files from the OS, no close prompt (the autosave keeps the work)', async () => {
+    const listeners: string[] = [];
     const win = {
       document: { baseURI: 'http://localhost/' },
-      addEventListener: (t: string, fn: (e: unknown) => void) => listeners.set(t, fn),
-      removeEventListener: (t: string) => listeners.delete(t),
+      addEventListener: (t: string) => listeners.push(t),
     } as unknown as Window;
     const h = createBrowserHost(win);
-    let state = { dirty: false, training: false, name: 'n' };
-    const off = h.onCloseRequest({ state: () => state, save: async () => true });
-    const fire = () => {
-      const e = { preventDefault: vi.fn(), returnValue: undefined as unknown };
-      listeners.get('beforeunload')!(e);
-      return e.preventDefault.mock.calls.length > 0;
-    };
-    expect(fire()).toBe(false);
-    state = { ...state, training: true };
-    expect(fire()).toBe(true);
-    off();
-    expect(listeners.has('beforeunload')).toBe(false);
+    h.onCloseRequest({ state: () => ({ dirty: true, training: true, name: 'n' }), save: async () => true })();
+    h.onCommand(() => undefined)();
+    h.onFilesGiven(() => undefined)();
+    expect(listeners).toEqual([]);
+    expect(await h.openDroppedFile(new File(['ab'], 'n.netwright.json'))).toEqual({ name: 'n.netwright.json', data: new TextEncoder().encode('ab') });
   });
 
   it('memory: keeps files given before anyone listens, and records commands', () => {

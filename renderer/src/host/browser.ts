@@ -3,6 +3,7 @@
 // DOM use stays inside the functions below; the pure parts are exported for tests.
 import { readDroppedFile, type ExportRequest, type FileFilter, type Host, type OpenedFile, type SaveRequest, type SavedFile } from './host';
 import { createBrowserAutosave, browserAutosaveEnvironment, type AutosaveBackend } from './browser-autosave';
+import { createBrowserRecent } from './browser-recent';
 import { isAbortError, toBytes } from './util';
 
 // The File System Access API is not in TypeScript's DOM lib yet: just what is used here.
@@ -135,6 +136,8 @@ async function picked<T>(fn: () => Promise<T>): Promise<T | null> {
 
 export interface BrowserHostOptions {
   autosave?: AutosaveBackend;
+  /** Where recent projects are kept (default: the window's IndexedDB; none: no recent list). */
+  recentDb?: IDBFactory | null;
 }
 
 export function createBrowserHost(win: Window = window, options: BrowserHostOptions = {}): Host {
@@ -159,6 +162,8 @@ export function createBrowserHost(win: Window = window, options: BrowserHostOpti
     return Promise.all(files.map(async (f) => ({ name: f.name, data: await readFile(f) })));
   };
 
+  const recentDb = options.recentDb === undefined ? (win as Window & { indexedDB?: IDBFactory }).indexedDB ?? null : options.recentDb;
+
   return {
     kind: 'browser',
 
@@ -166,6 +171,11 @@ export function createBrowserHost(win: Window = window, options: BrowserHostOpti
       const files = await openFiles(filters, false);
       return files?.[0] ?? null;
     },
+
+    openFiles: ({ filters }) => openFiles(filters, true),
+
+    // Handles are kept in IndexedDB where the File System Access API exists; names only elsewhere.
+    ...(recentDb ? { recent: createBrowserRecent(recentDb, handles) } : {}),
 
     async saveFile(request: SaveRequest): Promise<SavedFile | null> {
       const known = handles.get(request.path);
@@ -221,17 +231,10 @@ export function createBrowserHost(win: Window = window, options: BrowserHostOpti
     onCommand: () => () => undefined,
     onFilesGiven: () => () => undefined,
     openDroppedFile: (file) => readDroppedFile(file),
-    /** The web's close prompt: the browser's own "Leave site?" dialog when there is unsaved work or a run. */
-    onCloseRequest(handlers) {
-      const onBeforeUnload = (e: BeforeUnloadEvent) => {
-        const s = handlers.state();
-        if (!s.dirty && !s.training) return;
-        e.preventDefault();
-        e.returnValue = ''; // older Chromium needs it set
-      };
-      win.addEventListener('beforeunload', onBeforeUnload);
-      return () => win.removeEventListener('beforeunload', onBeforeUnload);
-    },
+    // No close prompt in a tab: the autosave (IndexedDB) keeps unsaved work across a reload or a
+    // closed tab, and an interrupted run resumes from its checkpoint. A beforeunload prompt would
+    // also hold up every reload.
+    onCloseRequest: () => () => undefined,
     // The browser edits text fields itself (its own Edit shortcuts); there is no menu to route.
     editText: async () => undefined,
     async showAbout(info) {

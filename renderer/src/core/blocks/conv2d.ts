@@ -4,6 +4,11 @@ import {
   activation, choice, convKernelToOIHW, explicitPads, initializer, initStd, int, num, onnxApplyActivation, PADDINGS, py,
   slidingShape, str, torchActivation, useBias, type BlockSpec,
 } from './spec';
+import type { Params } from '../graph/types';
+import { checkPreset, FILTER_PRESETS, presetFilterCount, presetKernel } from './filterbanks';
+
+/** Output channels: the filter bank's size when a preset is chosen, else `filters`. */
+const filtersOf = (p: Params): number => (p.preset && p.preset !== 'none' ? presetFilterCount(str(p, 'preset')) : num(p, 'filters'));
 
 export const conv2d: BlockSpec = {
   type: 'Conv2D', label: 'Conv2D', category: 'Convolution', inputs: 1,
@@ -17,31 +22,43 @@ export const conv2d: BlockSpec = {
     initializer('heUniform'),
     initStd,
     useBias,
+    choice('preset', 'Filter bank', FILTER_PRESETS, 'none',
+      'A fixed hand-made bank instead of learned filters, never trained: oriented gradients (8), Gabor (8) or Sobel (4, 3×3). It sets the number of filters.'),
   ],
-  shape: (p, inputs) => slidingShape('Conv2D', inputs, num(p, 'kernelSize'), num(p, 'stride'), str(p, 'padding'), num(p, 'filters')),
+  checkParams: (p) => checkPreset(str(p, 'preset'), num(p, 'kernelSize')),
+  shape: (p, inputs) => slidingShape('Conv2D', inputs, num(p, 'kernelSize'), num(p, 'stride'), str(p, 'padding'), filtersOf(p)),
   paramCount: (p, inputs) => {
     const k = num(p, 'kernelSize');
     const cin = inputs[0][2];
-    const f = num(p, 'filters');
+    const f = filtersOf(p);
     return k * k * cin * f + (p.useBias ? f : 0);
   },
-  multiplyAdds: (p, inputs, output) => output[0] * output[1] * num(p, 'kernelSize') ** 2 * inputs[0][2] * num(p, 'filters'),
+  multiplyAdds: (p, inputs, output) => output[0] * output[1] * num(p, 'kernelSize') ** 2 * inputs[0][2] * filtersOf(p),
   geometry: (p) => ({ kernel: num(p, 'kernelSize'), stride: num(p, 'stride'), padding: str(p, 'padding') === 'same' ? 'same' : 'valid', dilation: 1 }),
-  layer: ({ tf, name, params: p, init }) =>
-    tf.layers.conv2d({
+  layer: ({ tf, name, params: p, init }) => {
+    const preset = p.preset && p.preset !== 'none' ? str(p, 'preset') : null;
+    let kernelInitializer = init(str(p, 'initializer'));
+    if (preset) {
+      // The bank as the kernel's initial value (its input channels are known only at build time); frozen below.
+      kernelInitializer = tf.initializers.zeros();
+      kernelInitializer.apply = (shape) => tf.tensor(presetKernel(preset, num(p, 'kernelSize'), Number(shape[2])).values, shape as number[]);
+    }
+    return tf.layers.conv2d({
       name,
-      filters: num(p, 'filters'),
+      filters: filtersOf(p),
       kernelSize: num(p, 'kernelSize'),
       strides: num(p, 'stride'),
       padding: str(p, 'padding') as 'same' | 'valid',
       activation: str(p, 'activation') as 'relu',
-      kernelInitializer: init(str(p, 'initializer')),
+      kernelInitializer,
       useBias: Boolean(p.useBias),
-    }),
+      ...(preset ? { trainable: false } : {}),
+    });
+  },
   tfjs: (p) => ({
     className: 'Conv2D',
     config: {
-      filters: num(p, 'filters'), kernel_size: [num(p, 'kernelSize'), num(p, 'kernelSize')], strides: [num(p, 'stride'), num(p, 'stride')],
+      filters: filtersOf(p), kernel_size: [num(p, 'kernelSize'), num(p, 'kernelSize')], strides: [num(p, 'stride'), num(p, 'stride')],
       padding: str(p, 'padding'), data_format: 'channels_last', dilation_rate: [1, 1], activation: str(p, 'activation'), use_bias: Boolean(p.useBias),
     },
   }),
@@ -70,7 +87,7 @@ export const conv2d: BlockSpec = {
     const state: Record<string, ReturnType<typeof convKernelToOIHW>> = { weight: convKernelToOIHW(ctx.weight('kernel')) };
     if (p.useBias) state.bias = ctx.weight('bias');
     return {
-      module: `nn.Conv2d(${ctx.inputShapes[0][2]}, ${num(p, 'filters')}, ${k}, stride=${s}, bias=${py(Boolean(p.useBias))})`,
+      module: `nn.Conv2d(${ctx.inputShapes[0][2]}, ${filtersOf(p)}, ${k}, stride=${s}, bias=${py(Boolean(p.useBias))})`,
       forward: ([x], m) => torchActivation(str(p, 'activation'), `${m}(${padded ? `F.pad(${x}, (${left}, ${right}, ${top}, ${bottom}))` : x})`),
       state,
     };

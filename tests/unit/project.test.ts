@@ -86,10 +86,10 @@ describe('trained project files (format version 2)', () => {
     expect(() => base64ToBytes('a=bc')).toThrow('not valid base64');
   });
 
-  it('round-trips runs with their weights bit for bit, written as version 2 with base64 data', () => {
+  it('round-trips runs with their weights bit for bit, written as the current version with base64 data', () => {
     const text = serializeProject(trained);
     const raw = JSON.parse(text);
-    expect(raw.version).toBe(2);
+    expect(raw.version).toBe(3);
     expect(typeof raw.runs[0].weights.data).toBe('string');
     expect(raw.runs[0].weights.specs).toEqual(run.weights!.specs);
     // Compact: base64 is 4/3 of the float32 bytes, not a JSON list of numbers.
@@ -120,8 +120,8 @@ describe('trained project files (format version 2)', () => {
   });
 
   it('refuses a future version and a nonsense version', () => {
-    const future = { ...JSON.parse(serializeProject(trained)), version: 3 };
-    expect(() => parseProject(JSON.stringify(future))).toThrow('saved by a newer Netwright (format version 3)');
+    const future = { ...JSON.parse(serializeProject(trained)), version: 4 };
+    expect(() => parseProject(JSON.stringify(future))).toThrow('saved by a newer Netwright (format version 4)');
     expect(() => parseProject(JSON.stringify({ ...future, version: '2' }))).toThrow('invalid format version');
   });
 
@@ -214,7 +214,7 @@ describe('project files: every past version and every malformed case', () => {
     expect(p.trainConfig).toEqual({ ...DEFAULT_TRAIN_CONFIG, optimizer: 'sgd', learningRate: 0.01, batchSize: 20, epochs: 1 });
     expect(p.runs).toBeUndefined();
     // Written back as the current version, it reads the same.
-    expect(JSON.parse(serializeProject(p)).version).toBe(2);
+    expect(JSON.parse(serializeProject(p)).version).toBe(3);
     expect(parseProject(serializeProject(p))).toEqual(p);
   });
 
@@ -237,7 +237,7 @@ describe('project files: every past version and every malformed case', () => {
   it.each([
     ['not JSON', 'netwright', /not valid JSON/],
     ['truncated', V2.slice(0, V2.length / 2), /not valid JSON \(it ends too early: truncated\?\)/],
-    ['a future version', edit(V1, (d) => { d.version = 3; }), /saved by a newer Netwright \(format version 3\)/],
+    ['a future version', edit(V1, (d) => { d.version = 4; }), /saved by a newer Netwright \(format version 4\)/],
     ['an unknown block type', edit(V1, (d) => { d.graph.blocks[1].type = 'Conv9D'; }), /Block "flatten_1" has an unknown type "Conv9D"/],
     ['duplicate block ids', edit(V1, (d) => { d.graph.blocks[1].id = 'input_1'; }), /Two blocks share the same id/],
     ['a connection to a missing block', edit(V1, (d) => { d.graph.edges[1].target = 'gone'; }), /Connection "e2" refers to a missing block/],

@@ -3,7 +3,7 @@
 // DOM use stays inside the functions below; the pure parts are exported for tests.
 import { readDroppedFile, type ExportRequest, type FileFilter, type Host, type OpenedFile, type SaveRequest, type SavedFile } from './host';
 import { createBrowserAutosave, browserAutosaveEnvironment, type AutosaveBackend } from './browser-autosave';
-import { createBrowserRecent } from './browser-recent';
+import { createBrowserRecent, indexedDbRecentStore } from './browser-recent';
 import { isAbortError, toBytes } from './util';
 
 // The File System Access API is not in TypeScript's DOM lib yet: just what is used here.
@@ -175,7 +175,7 @@ export function createBrowserHost(win: Window = window, options: BrowserHostOpti
     openFiles: ({ filters }) => openFiles(filters, true),
 
     // Handles are kept in IndexedDB where the File System Access API exists; names only elsewhere.
-    ...(recentDb ? { recent: createBrowserRecent(recentDb, handles) } : {}),
+    ...(recentDb ? { recent: createBrowserRecent(indexedDbRecentStore(recentDb), handles) } : {}),
 
     async saveFile(request: SaveRequest): Promise<SavedFile | null> {
       const known = handles.get(request.path);

@@ -43,9 +43,52 @@ export interface ExportRequest {
   files: { name: string; data: Uint8Array | string }[];
 }
 
+/** A project opened or saved lately, as the host remembers it. */
+export interface RecentProject {
+  /** Opaque: pass it back to RecentProjects.open. */
+  id: string;
+  /** The file name, for the list. */
+  name: string;
+  /** Milliseconds since 1970 of the last open or save. */
+  at: number;
+  /**
+   * True when the host can read it again without asking (a kept file handle, a path); false for
+   * names only (browsers without the File System Access API): the app then shows the picker.
+   */
+  reopenable: boolean;
+}
+
+/** Recent projects, newest first, at most MAX_RECENT_PROJECTS. */
+export interface RecentProjects {
+  list(): Promise<RecentProject[]>;
+  /** Remembers a project file just opened or saved (the host's OpenedFile/SavedFile). */
+  note(file: { name: string; path?: string }): Promise<void>;
+  /**
+   * Reads a recent project again (asking for permission where the browser wants it); the result's
+   * `path` saves back in place. Null when it cannot: gone, permission refused, or names only.
+   */
+  open(id: string): Promise<OpenedFile | null>;
+  clear(): Promise<void>;
+}
+
+export const MAX_RECENT_PROJECTS = 8;
+
 export interface Host extends DesktopHost {
   readonly kind: 'electron' | 'browser' | 'memory';
   openFile(options: { title?: string; filters?: FileFilter[] }): Promise<OpenedFile | null>;
+  /**
+   * Lets the user pick several files at once (an exported model: model.json + its weights).
+   * Optional, added after the Electron host was written: where absent, callers use pickDataset.
+   * NOTE for the Electron side: add a bridge method (a multi-select open dialog) and wire it here.
+   */
+  openFiles?(options: { title?: string; filters?: FileFilter[] }): Promise<OpenedFile[] | null>;
+  /**
+   * Recent projects in the window (browser: IndexedDB; tests: memory). Optional: absent in the
+   * Electron host, whose native File > Open Recent menu and OS recent documents (electron/main)
+   * already hand files over through onFilesGiven. NOTE for the Electron side: to show the same
+   * list in the window, expose main's recent list over the bridge and implement this with it.
+   */
+  recent?: RecentProjects;
   /** Saves atomically where the host can (write to a temp file, then rename). Null when cancelled. */
   saveFile(request: SaveRequest): Promise<SavedFile | null>;
   /** Writes several files together (e.g. model.json + weights.bin). False when cancelled. */

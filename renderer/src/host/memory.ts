@@ -1,7 +1,7 @@
 // A Host for tests: files and autosave live in memory, and the "user" answers from scripts.
 // Everything it was asked is recorded so tests can assert on it.
 import {
-  readDroppedFile,
+  MAX_RECENT_PROJECTS, readDroppedFile, type RecentProject,
   type AboutInfo, type AppCommand, type CloseHandlers, type ExportRequest, type FileFilter, type Host, type OpenedFile,
   type SaveRequest, type SavedFile, type TextEditAction,
 } from './host';
@@ -41,6 +41,9 @@ export interface MemoryHost extends Host {
   closeHandlers: CloseHandlers | null;
   readonly textEdits: TextEditAction[];
   readonly abouts: AboutInfo[];
+  /** Recent projects (a path in `files` doubles as the id); openFiles answers from queueOpenMany. */
+  readonly recentList: RecentProject[];
+  queueOpenMany(answer: (string | OpenedFile)[] | null): void;
 }
 
 function copy(data: Uint8Array | string): Uint8Array {
@@ -54,6 +57,8 @@ export function createMemoryHost(options: MemoryHostOptions = {}): MemoryHost {
   const datasetQueue: ((string | OpenedFile)[] | null)[] = [];
   const confirmQueue: boolean[] = [];
   const saveAsQueue: (string | null)[] = [];
+  const openManyQueue: ((string | OpenedFile)[] | null)[] = [];
+  let recentCount = 0;
 
   const resolveFile = (answer: string | OpenedFile): OpenedFile => {
     if (typeof answer !== 'string') return { ...answer, data: answer.data.slice() };
@@ -81,6 +86,8 @@ export function createMemoryHost(options: MemoryHostOptions = {}): MemoryHost {
     closeHandlers: null,
     textEdits: [],
     abouts: [],
+    recentList: [],
+    queueOpenMany: (answer) => void openManyQueue.push(answer),
     files,
     exports: [],
     confirmations: [],
@@ -123,6 +130,23 @@ export function createMemoryHost(options: MemoryHostOptions = {}): MemoryHost {
       }
       host.exports.push({ folder, files: written });
       return true;
+    },
+
+    async openFiles(opts) {
+      host.openRequests.push(opts);
+      const answer = openManyQueue.shift();
+      return answer == null ? null : answer.map(resolveFile);
+    },
+
+    recent: {
+      list: async () => host.recentList.map((r) => ({ ...r })),
+      async note(file) {
+        const id = file.path ?? `name:${file.name}`;
+        const rest = host.recentList.filter((r) => r.id !== id);
+        host.recentList.splice(0, host.recentList.length, { id, name: file.name, at: ++recentCount, reopenable: !!file.path }, ...rest.slice(0, MAX_RECENT_PROJECTS - 1));
+      },
+      open: async (id) => (files.has(id) ? resolveFile(id) : null),
+      clear: async () => void host.recentList.splice(0),
     },
 
     async pickDataset() {

@@ -1,31 +1,55 @@
-// The project as a document: graph + training settings, opened, saved and autosaved through the Host.
+// The project as a document: graph (with its layout), training settings, the dataset reference and
+// the run history with its weights, opened, saved and autosaved through the Host.
+//
+// Which runs a project keeps: every run in the run history when it is saved, except a run still
+// training (its record changes every second; it is kept by the next Save). The history is what the
+// user sees and prunes (delete a run there to leave it out). Opening merges the file's runs into the
+// history by id (a run training here now is left alone) and shows the newest of them.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { emptyGraph } from '../core/graph/edit';
-import { PROJECT_EXTENSION, parseProject, serializeProject } from '../core/graph/project';
+import { PROJECT_EXTENSION, parseProject, serializeProject, type Project } from '../core/graph/project';
 import { instantiate, templateById } from '../core/graph/templates';
+import type { RunRecord } from '../core/runs/record';
 import { wrapChain } from '../core/viz/layout';
 import { DEFAULT_TRAIN_CONFIG } from '../core/train/protocol';
 import { useHost } from '../composables/useHost';
+import type { OpenedFile, RecentProject } from '../host/host';
+import { useRunStorage } from '../host/run-storage';
+import { useDatasetStore } from './dataset';
 import { useGraphStore } from './graph';
+import { useRunsStore } from './runs';
 import { useTrainingStore } from './training';
 import { useUiStore } from './ui';
 
 const FILTERS = [{ name: 'Netwright project', extensions: [PROJECT_EXTENSION.split('.').pop() as string] }];
+const baseName = (file: string) => file.replace(/\.netwright\.json$|\.json$/i, '');
+
+/** Runs a Save writes: all but those training now. */
+export const keptInProject = (r: RunRecord): boolean => r.state !== 'running';
+
+/** What makes the kept runs differ for the dirty mark (cheap: no weights are read). */
+function runsKey(records: readonly RunRecord[]): string {
+  return records.filter(keptInProject).map((r) => `${r.id}:${r.name}:${r.state}:${r.epoch}:${r.weights?.data.byteLength ?? 0}`).join('|');
+}
 
 export const useProjectStore = defineStore('project', () => {
   const graphStore = useGraphStore();
   const training = useTrainingStore();
+  const runs = useRunsStore();
 
   // State
   const name = ref('Untitled');
   const path = ref<string | undefined>(undefined);
-  /** The serialized text last written to a file; dirty = the current text differs. */
+  /** The document text last written to (or read from) a file; dirty = the current text differs. */
   const savedText = ref(serializeCurrent());
+  /** The kept runs as they were at that moment (runsKey). */
+  const savedRuns = ref(runsKey(runs.records));
   /** The text the host has confirmed writing; set only on success, so a failed write is retried. */
   const autosavedText = ref<string | null>(null);
   /** The text being written now, so overlapping flushes do not write it twice. */
   let autosaving: string | null = null;
+  const recent = ref<RecentProject[]>([]);
 
   /**
    * The project name each graph in the undo history had, so undo after a template brings the old
@@ -42,16 +66,33 @@ export const useProjectStore = defineStore('project', () => {
     { flush: 'sync', immediate: true },
   );
   watch(name, (n) => nameOf.set(graphStore.graph, n), { flush: 'sync' });
+  // The history read at startup is where an unsaved project starts from, not a change to it.
+  watch(() => runs.loaded, (loaded) => {
+    if (loaded && !path.value) savedRuns.value = runsKey(runs.records);
+  });
 
   // Getters
+  /** The document without its runs: graph, settings, dataset (serialized on every edit, so no weights). */
   const currentText = computed(() => serializeCurrent());
-  const dirty = computed(() => currentText.value !== savedText.value);
-  /** The autosave also keeps the name (an extra field the file parser ignores), so a reload keeps it. */
+  const currentRuns = computed(() => runsKey(runs.records));
+  const dirty = computed(() => currentText.value !== savedText.value || currentRuns.value !== savedRuns.value);
+  /** The autosave also keeps the name (an extra field the file parser ignores), so a reload keeps it. Runs live in IndexedDB. */
   const autosaveText = computed(() => JSON.stringify({ name: name.value, ...(JSON.parse(currentText.value) as object) }));
   const autosaved = computed(() => autosavedText.value === autosaveText.value);
 
+  function currentDataset(): Project['dataset'] {
+    if (training.dataset === 'mnist') return undefined;
+    return useDatasetStore().descriptor() ?? undefined;
+  }
+
   function serializeCurrent(): string {
-    return serializeProject({ graph: graphStore.graph, trainConfig: training.config });
+    const dataset = currentDataset();
+    return serializeProject({ graph: graphStore.graph, trainConfig: training.config, ...(dataset ? { dataset } : {}) });
+  }
+
+  function markSaved(): void {
+    savedText.value = currentText.value;
+    savedRuns.value = currentRuns.value;
   }
 
   // Actions
@@ -101,7 +142,7 @@ export const useProjectStore = defineStore('project', () => {
     training.setConfig({ ...DEFAULT_TRAIN_CONFIG });
     name.value = 'Untitled';
     path.value = undefined;
-    savedText.value = currentText.value;
+    markSaved();
   }
 
   /** Loads a template; `perRow` wraps its chain into rows that fit the canvas (default: one line). */
@@ -115,31 +156,128 @@ export const useProjectStore = defineStore('project', () => {
     return true;
   }
 
-  /** Opens a project file; throws the parser's user-readable error. False when cancelled. */
+  /**
+   * A run from a file, as the history holds it: one that was training or paused when saved cannot
+   * go on (the file has no optimizer state), so it reads as stopped; an interrupted one stays
+   * resumable only where this history still has its checkpoint.
+   */
+  function settled(r: RunRecord): RunRecord {
+    if (r.state === 'running' || r.state === 'paused') return { ...r, state: 'stopped' };
+    if (r.state === 'interrupted' && !runs.resumable.has(r.id)) return { ...r, state: 'stopped' };
+    return r;
+  }
+
+  /** Merges a project's runs into the history (by id), stores them, and shows the newest. */
+  function mergeRuns(incoming: readonly RunRecord[]): void {
+    if (!incoming.length) return;
+    const live = new Set([training.runId].filter((id): id is string => !!id));
+    const added = incoming.filter((r) => !live.has(r.id)).map(settled);
+    const ids = new Set(added.map((r) => r.id));
+    runs.records = [...runs.records.filter((r) => !ids.has(r.id)), ...added].sort((a, b) => b.createdAt - a.createdAt);
+    for (const r of added) useRunStorage().put(r).catch((e: unknown) => console.warn(`could not store run ${r.id}:`, e));
+    const newest = [...added].sort((a, b) => b.createdAt - a.createdAt)[0];
+    if (newest) runs.select(newest.id);
+  }
+
+  /**
+   * Opens a file already read: parses all of it first, so a malformed file changes nothing, then
+   * replaces graph, settings and name and merges the runs. Throws the parser's user-readable error.
+   */
+  function openFile(file: OpenedFile): void {
+    const p = parseProject(new TextDecoder().decode(file.data));
+    graphStore.load(p.graph, false);
+    training.setConfig(p.trainConfig);
+    if (p.dataset?.kind === 'imported') {
+      const held = useDatasetStore().descriptor();
+      if (held?.kind === 'imported' && held.id === p.dataset.id) training.dataset = p.dataset.id;
+      else useUiStore().notify(`This project trains on the imported dataset "${p.dataset.name}": import it again to train or evaluate on it.`, 'info', 8000);
+    } else training.dataset = 'mnist';
+    mergeRuns(p.runs ?? []);
+    name.value = baseName(file.name);
+    path.value = file.path;
+    markSaved();
+    void noteRecent(file);
+  }
+
+  /** Opens a project file the user picks. False when cancelled. */
   async function open(): Promise<boolean> {
     if (!(await confirmDiscard('Discard the current network and open another project?'))) return false;
     const file = await useHost().openFile({ title: 'Open project', filters: FILTERS });
     if (!file) return false;
-    const p = parseProject(new TextDecoder().decode(file.data));
-    graphStore.load(p.graph, false);
-    training.setConfig(p.trainConfig);
-    name.value = file.name.replace(/\.netwright\.json$|\.json$/i, '');
-    path.value = file.path;
-    savedText.value = currentText.value;
+    openFile(file);
     return true;
   }
 
-  async function save(): Promise<boolean> {
-    const text = currentText.value;
+  /** Reopens a recent project; names-only entries (and gone files) show the picker instead. */
+  async function openRecent(id: string): Promise<boolean> {
+    const rec = useHost().recent;
+    if (!rec) return open();
+    if (!(await confirmDiscard('Discard the current network and open another project?'))) return false;
+    const file = await rec.open(id);
+    if (!file) {
+      const entry = recent.value.find((r) => r.id === id);
+      if (entry?.reopenable) useUiStore().notify(`${entry.name} could not be read again: pick it in the dialog.`, 'info');
+      const picked = await useHost().openFile({ title: `Open ${entry?.name ?? 'project'}`, filters: FILTERS });
+      if (!picked) return false;
+      openFile(picked);
+      return true;
+    }
+    openFile(file);
+    return true;
+  }
+
+  /** The whole project, runs and weights included (only at Save: weights are large). */
+  function fileText(): string {
+    const dataset = currentDataset();
+    const kept = runs.records.filter(keptInProject);
+    return serializeProject({
+      graph: graphStore.graph, trainConfig: training.config, ...(dataset ? { dataset } : {}), ...(kept.length ? { runs: kept } : {}),
+    });
+  }
+
+  /** Saves in place when the project has a file (else asks where); `as` always asks. */
+  async function save(as = false): Promise<boolean> {
+    const doc = currentText.value;
+    const kept = currentRuns.value;
     const saved = await useHost().saveFile({
-      suggestedName: `${name.value || 'network'}.${PROJECT_EXTENSION}`, data: text, filters: FILTERS, path: path.value,
+      suggestedName: `${name.value || 'network'}.${PROJECT_EXTENSION}`, data: fileText(), filters: FILTERS, ...(as ? {} : { path: path.value }),
     });
     if (!saved) return false;
-    name.value = saved.name.replace(/\.netwright\.json$|\.json$/i, '');
+    name.value = baseName(saved.name);
     path.value = saved.path;
-    savedText.value = text;
+    savedText.value = doc;
+    savedRuns.value = kept;
+    void noteRecent(saved);
     return true;
   }
 
-  return { name, path, dirty, autosaved, currentText, restore, autosave, confirmDiscard, newProject, loadTemplate, open, save };
+  const saveAs = (): Promise<boolean> => save(true);
+
+  async function refreshRecent(): Promise<void> {
+    try {
+      recent.value = (await useHost().recent?.list()) ?? [];
+    } catch (e) {
+      console.warn('could not read the recent projects:', e);
+    }
+  }
+
+  async function noteRecent(file: { name: string; path?: string }): Promise<void> {
+    try {
+      await useHost().recent?.note({ name: file.name, ...(file.path ? { path: file.path } : {}) });
+    } catch (e) {
+      console.warn('could not remember the recent project:', e);
+    }
+    await refreshRecent();
+  }
+
+  async function clearRecent(): Promise<void> {
+    await useHost().recent?.clear();
+    await refreshRecent();
+  }
+
+  return {
+    name, path, dirty, autosaved, currentText, recent,
+    restore, autosave, confirmDiscard, newProject, loadTemplate, open, openFile, openRecent, save, saveAs, fileText,
+    mergeRuns, refreshRecent, clearRecent,
+  };
 });

@@ -1,36 +1,37 @@
-// Project files (.netwright.json): the graph, the training settings and, since format version 2,
-// the runs trained from it (settings, curves, metrics and weights). Parsing checks every field and
-// says what is wrong, so a broken file is reported rather than half-loaded.
+// Project files (.netwright.json): the graph (with its layout), the training settings, the dataset
+// the project trains on (a reference, never the data) and the runs trained from it (settings,
+// curves, metrics and weights). Parsing checks every field and says what is wrong, so a broken
+// file is reported rather than half-loaded. docs/project-format.md describes the format.
 //
-// Version 2 = version 1 + `runs`. Weights are stored compactly: `specs` as they are, `data` as the
-// base64 of the little-endian float32 buffer. Non-finite numbers (a stopped run's NaN test loss)
-// are written as null, which JSON can carry, and read back as NaN.
+// Versions: 1 = graph + trainConfig. 2 = + `runs` (MNIST runs only). 3 = + top-level `dataset`,
+// and runs may name an imported dataset. Older versions migrate on reading; version 3 is written.
+// Weights are stored compactly: `specs` as they are, `data` as the base64 of the little-endian
+// float32 buffer (4/3 of the raw bytes). Non-finite numbers (a stopped run's NaN test loss) are
+// written as null, which JSON can carry, and read back as NaN.
 //
-// Schema (every field checked on reading; older versions migrate on reading, the current one is
-// written): { format: 'netwright-project', version: 1 | 2, graph: { version: 1, blocks: [{ id,
-// type, params, position: {x, y}, label? }], edges: [{ id, source, target }], units? },
-// trainConfig: TrainConfig (missing keys take the defaults), runs?: [RunRecord with weights as
-// { specs: [{ name, shape }], data: base64 }] }. Refused with a message and nothing half-loaded:
-// text that is not JSON or stops early, a future version, unknown block types, duplicate block or
-// run ids, connections to missing blocks, `__proto__`/`constructor`/`prototype` keys, numbers too
-// large for a double, weights whose byte length disagrees with their shapes.
+// Refused with a message and nothing half-loaded: text that is not JSON or stops early, a future
+// version, unknown block types, duplicate block or run ids, connections to missing blocks,
+// `__proto__`/`constructor`/`prototype` keys, numbers too large for a double, weights whose byte
+// length disagrees with their shapes.
 import { isBlockType } from './catalog';
 import type { Block, Edge, Graph } from './types';
 import { parseUnits } from './units';
 import { BACKEND_CHAIN, type BackendName, type CurvePoint, type RunCurves, type TrainConfig, type WeightsBlob } from '../train/protocol';
 import { CLIP_MODES, DEFAULT_TRAIN_CONFIG, OPTIMIZERS, SCHEDULES, withDefaults } from '../train/config';
 import { checkTrainConfig } from '../train/settings';
-import type { RunMetrics, RunRecord, RunState } from '../runs/record';
+import type { DatasetDescriptor, RunMetrics, RunRecord, RunState } from '../runs/record';
 
 export const PROJECT_FORMAT = 'netwright-project';
 export const PROJECT_EXTENSION = 'netwright.json';
 /** The version this code writes; it reads this one and every older one. */
-export const PROJECT_VERSION = 2;
+export const PROJECT_VERSION = 3;
 
 export interface Project {
   graph: Graph;
   trainConfig: TrainConfig;
-  /** Trained runs (version 2 files); absent for an untrained project. */
+  /** The dataset the project trains on (version 3); absent: MNIST. */
+  dataset?: DatasetDescriptor;
+  /** Trained runs (version 2 and later); absent for an untrained project. */
   runs?: RunRecord[];
 }
 
@@ -100,6 +101,7 @@ function runToJson(run: RunRecord): Record<string, unknown> {
 
 export function serializeProject(project: Project): string {
   const out: Record<string, unknown> = { format: PROJECT_FORMAT, version: PROJECT_VERSION, graph: project.graph, trainConfig: project.trainConfig };
+  if (project.dataset) out.dataset = project.dataset;
   if (project.runs) out.runs = project.runs.map(runToJson);
   return JSON.stringify(out, null, 2);
 }
@@ -244,14 +246,33 @@ export function parseWeights(v: unknown, what: string): WeightsBlob {
   return { specs, data: bytes.buffer as ArrayBuffer };
 }
 
-function parseRun(v: unknown, i: number): RunRecord {
+const DATA_FORMATS = ['images', 'csv', 'idx', 'npy'] as const;
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+/** MNIST, or the description of an imported dataset (version 3; version 2 knew only MNIST). */
+export function parseDataset(v: unknown, what: string, version: number): DatasetDescriptor {
+  if (isObject(v) && v.kind === 'mnist') return { kind: 'mnist' };
+  if (version < 3 || !isObject(v) || v.kind !== 'imported') throw new Error(`${what} has an unknown dataset.`);
+  const { id, name, format, shape, classes, train, test } = v;
+  if (typeof id !== 'string' || !id || typeof name !== 'string') throw new Error(`${what}: the imported dataset needs an id and a name.`);
+  if (!DATA_FORMATS.includes(format as (typeof DATA_FORMATS)[number])) throw new Error(`${what}: the imported dataset has an unknown format "${String(format)}".`);
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => isCount(d) && d > 0)) throw new Error(`${what}: the imported dataset's shape is not [height, width, channels].`);
+  if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string')) throw new Error(`${what}: the imported dataset's classes are not a list of names.`);
+  if (!isCount(train) || !isCount(test)) throw new Error(`${what}: the imported dataset's example counts are not whole numbers.`);
+  return {
+    kind: 'imported', id, name, format: format as (typeof DATA_FORMATS)[number],
+    shape: [shape[0], shape[1], shape[2]] as [number, number, number], classes: [...(classes as string[])], train, test,
+  };
+}
+
+function parseRun(v: unknown, i: number, version: number): RunRecord {
   const what = `Run ${i + 1}`;
   if (!isObject(v)) throw new Error(`${what} is not an object.`);
   if (typeof v.id !== 'string' || !v.id) throw new Error(`${what} has no id.`);
   if (typeof v.name !== 'string') throw new Error(`${what} has no name.`);
   if (typeof v.createdAt !== 'number' || !Number.isFinite(v.createdAt)) throw new Error(`${what} has no creation time.`);
   if (!RUN_STATES.includes(v.state as RunState)) throw new Error(`${what} has an unknown state "${String(v.state)}".`);
-  if (!isObject(v.dataset) || v.dataset.kind !== 'mnist') throw new Error(`${what} has an unknown dataset.`);
+  const dataset = parseDataset(v.dataset, what, version);
   if (typeof v.epoch !== 'number' || !Number.isInteger(v.epoch) || v.epoch < 0) throw new Error(`${what} has an invalid epoch count.`);
   if (v.backend !== undefined && !BACKEND_CHAIN.includes(v.backend as BackendName)) throw new Error(`${what} has an unknown backend "${String(v.backend)}".`);
   if (v.error !== undefined && typeof v.error !== 'string') throw new Error(`${what} has an invalid error message.`);
@@ -267,7 +288,7 @@ function parseRun(v: unknown, i: number): RunRecord {
     createdAt: v.createdAt,
     graph,
     config: parseTrainConfig(v.config, `${what} training setting`),
-    dataset: { kind: 'mnist' },
+    dataset,
     state: v.state as RunState,
     curves: parseCurves(v.curves, what),
     epoch: v.epoch,
@@ -279,7 +300,6 @@ function parseRun(v: unknown, i: number): RunRecord {
   return run;
 }
 
-/** Parses a project file, throwing an Error whose message can be shown to the user as is. */
 /** Keys no project has, refused anywhere in a file (prototype pollution where data is merged). */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -304,6 +324,7 @@ function parseJsonStrictly(text: string): unknown {
   }
 }
 
+/** Parses a project file, throwing an Error whose message can be shown to the user as is. */
 export function parseProject(text: string): Project {
   const data = parseJsonStrictly(text);
   if (!isObject(data) || data.format !== PROJECT_FORMAT) throw new Error('This is not a Netwright project file.');
@@ -311,10 +332,12 @@ export function parseProject(text: string): Project {
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new Error(`This project file has an invalid format version (${String(version)}).`);
   if (version > PROJECT_VERSION) throw new Error(`This project was saved by a newer Netwright (format version ${version}).`);
   const project: Project = { graph: parseGraph(data.graph), trainConfig: parseTrainConfig(data.trainConfig) };
+  // Versions 1 and 2 had no project dataset (MNIST): they migrate without one.
+  if (version >= 3 && data.dataset !== undefined) project.dataset = parseDataset(data.dataset, 'The project', version);
   // Version 1 had no runs: it migrates as an untrained project.
   if (version >= 2 && data.runs !== undefined) {
     if (!Array.isArray(data.runs)) throw new Error('The runs of this project are not a list.');
-    project.runs = data.runs.map(parseRun);
+    project.runs = data.runs.map((r, i) => parseRun(r, i, version));
     const ids = new Set(project.runs.map((r) => r.id));
     if (ids.size !== project.runs.length) throw new Error('Two runs share the same id.');
   }

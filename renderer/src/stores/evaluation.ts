@@ -2,12 +2,15 @@
 // and its images, the most confident mistakes, and live predictions for a drawn or dropped image.
 // Results belong to one run id; showing another run clears them, so nothing is an orphan.
 import { defineStore } from 'pinia';
-import { ref, shallowRef, watch } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import { cellExamples, misclassified } from '../core/eval/metrics';
 import { imageToModelInput } from '../core/data/image-input';
+import { normalizationOf, normalizeInput } from '../core/data/normalize';
+import { className } from '../core/eval/metrics';
 import { resolveParams } from '../core/graph/catalog';
 import type { EvaluationResult } from '../core/train/protocol';
 import type { DrawnImage, GalleryItem } from '../components/evalTypes';
+import { useDatasetStore } from './dataset';
 import { useRunsStore } from './runs';
 import { useTrainingStore } from './training';
 
@@ -26,6 +29,20 @@ export const useEvaluationStore = defineStore('evaluation', () => {
   const mistakes = shallowRef<GalleryItem[]>([]);
   const probabilities = ref<number[] | null>(null);
   let drawSeq = 0;
+
+  /** The shown run's class names: an imported dataset's own, else the digits 0–9 (MNIST). */
+  const classNames = computed<string[]>(() => {
+    const r = runs.selectedId ? runs.byId.get(runs.selectedId) : null;
+    const d = r?.dataset;
+    return d?.kind === 'imported' ? d.classes : Array.from({ length: 10 }, (_, i) => String(i));
+  });
+
+  /** How the run's training scaled and normalized its data (null: MNIST bytes ÷ 255, nothing more). */
+  function normalizationFor(id: string) {
+    const d = runs.byId.get(id)?.dataset;
+    const cur = useDatasetStore().current;
+    return d?.kind === 'imported' && cur && cur.id === d.id ? normalizationOf(cur.data.train) : null;
+  }
 
   function clear(): void {
     evaluation.value = null;
@@ -68,7 +85,8 @@ export const useEvaluationStore = defineStore('evaluation', () => {
       if (r.kind !== 'evaluate' || runId.value !== id) return;
       evaluation.value = r.evaluation;
       const worst = misclassified(r.evaluation, GALLERY);
-      mistakes.value = await gallery(id, worst.map((m) => m.index), (i) => `true ${worst[i].label} → ${worst[i].predicted} (${(worst[i].confidence * 100).toFixed(0)}%)`);
+      const name = (k: number) => className(k, classNames.value);
+      mistakes.value = await gallery(id, worst.map((m) => m.index), (i) => `true ${name(worst[i].label)} → ${name(worst[i].predicted)} (${(worst[i].confidence * 100).toFixed(0)}%)`);
     } catch (e) {
       error.value = e instanceof Error ? e.message : String(e);
     } finally {
@@ -90,7 +108,11 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     }
   }
 
-  /** Class probabilities for a drawn or dropped image (MNIST-style preprocessing), latest wins. */
+  /**
+   * Class probabilities for a drawn or dropped image, latest wins: MNIST-style preprocessing for
+   * MNIST runs; for an imported dataset the image is resized only, then scaled and normalized as
+   * training fed that dataset.
+   */
   async function predictDrawing(img: DrawnImage): Promise<void> {
     const id = runs.selectedId;
     const r = id ? runs.byId.get(id) : null;
@@ -101,7 +123,9 @@ export const useEvaluationStore = defineStore('evaluation', () => {
       const block = r.graph.blocks.find((b) => b.type === 'Input');
       const p = block ? resolveParams(block) : { height: 28, width: 28, channels: 1 };
       const shape = [Number(p.height), Number(p.width), Number(p.channels)];
-      const x = imageToModelInput(img, shape, { mnistStyle: true, invert: 'auto' });
+      const norm = normalizationFor(id);
+      const mnist = r.dataset?.kind !== 'imported';
+      const x = normalizeInput(imageToModelInput(img, shape, mnist ? { mnistStyle: true, invert: 'auto' } : {}), shape[2], norm);
       const res = await training.request({ type: 'predict', runId: id, inputs: x, count: 1 });
       if (res.kind === 'predict' && seq === drawSeq) probabilities.value = Array.from(res.probabilities);
     } catch (e) {
@@ -109,5 +133,5 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     }
   }
 
-  return { runId, evaluation, busy, progress, error, cell, cellItems, mistakes, probabilities, evaluate, selectCell, predictDrawing, clear };
+  return { runId, classNames, evaluation, busy, progress, error, cell, cellItems, mistakes, probabilities, evaluate, selectCell, predictDrawing, clear };
 });

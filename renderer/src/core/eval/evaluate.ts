@@ -2,7 +2,7 @@
 // confidence, and the confusion matrix; plus raw class probabilities for user inputs and the
 // seeded test sample. Pure TypeScript + tfjs: runs in the training worker and in Node.
 import * as tf from '@tensorflow/tfjs';
-import { makeBatch, shuffledIndices, type ImageDataset } from '../data/dataset';
+import { batchTensors, prefetchBatches, readBatch, shuffledIndices, type AnyDataset } from '../data/dataset';
 import { lossAndCorrect, outputsProbabilities } from '../train/step';
 import type { EvaluationResult } from '../train/protocol';
 
@@ -63,7 +63,7 @@ export function emptyConfusion(k: number): number[][] {
  */
 export async function evaluateDetailed(
   model: tf.LayersModel,
-  ds: ImageDataset,
+  ds: AnyDataset,
   indices: Uint32Array,
   opts: EvaluateOptions = {},
 ): Promise<EvaluationResult> {
@@ -78,9 +78,9 @@ export async function evaluateDetailed(
   const inputShape = inputShapeOf(model);
   const probs = outputsProbabilities(model);
 
-  const labels = new Uint8Array(n);
+  const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = ds.labels[indices[i]];
-  const predicted = new Uint8Array(n);
+  const predicted = new Int32Array(n);
   const confidence = new Float32Array(n);
   let lossSum = 0;
   let done = 0;
@@ -109,12 +109,15 @@ export async function evaluateDetailed(
     opts.onProgress?.(done, n);
   };
 
+  // A streamed dataset is read batch by batch, the next one while the current one runs.
+  const batches = prefetchBatches(0, n, batchSize, (s, e) => readBatch(ds, indices, s, e, inputShape, 'center'));
   try {
     for (let s = 0; s < n; s += batchSize) {
       if (opts.shouldCancel?.()) throw new CancelledError('evaluation cancelled');
       const e = Math.min(n, s + batchSize);
+      const batch = (await batches.next())!;
       const t = tf.tidy(() => {
-        const { xs, ys } = makeBatch(ds, indices, s, e, inputShape, 'center');
+        const { xs, ys } = batchTensors(batch, inputShape, ds.classes);
         const out = model.apply(xs, { training: false }) as tf.Tensor2D;
         const { loss } = lossAndCorrect(out, ys, probs);
         const p = probs ? out : tf.softmax(out);

@@ -15,6 +15,7 @@ import { createState, disposeState, stateFromCheckpoint, type TrainState } from 
 import { train, type Control } from '../train/trainer';
 import { readModelWeights, writeModelWeights } from '../train/weights';
 import { makeYielder } from '../train/yielder';
+import { displayBytes } from '../data/thumbnails';
 import { runLabTask } from '../lab/tasks';
 import { visualize } from './visualize';
 
@@ -442,13 +443,18 @@ export class JobServer {
         const ds = msg.split === 'test' ? data.test : data.train;
         const size = ds.height * ds.width * ds.channels;
         const images = new Uint8Array(msg.indices.length * size);
-        const labels = new Uint8Array(msg.indices.length);
+        // Float datasets: their values as stored, and display bytes scaled back to 0..255 per image.
+        const values = ds.images instanceof Float32Array ? new Float32Array(msg.indices.length * size) : undefined;
+        const labels = new Int32Array(msg.indices.length);
         msg.indices.forEach((idx, i) => {
           if (!Number.isInteger(idx) || idx < 0 || idx >= ds.count) throw new Error(`sample index ${idx} is outside 0..${ds.count - 1}`);
-          images.set(ds.images.subarray(idx * size, (idx + 1) * size), i * size);
+          const one = ds.images.subarray(idx * size, (idx + 1) * size);
+          images.set(displayBytes(one, ds.scale), i * size);
+          values?.set(one, i * size);
           labels[i] = ds.labels[idx];
         });
-        return { kind: 'samples', images, height: ds.height, width: ds.width, channels: ds.channels, labels };
+        const names = ds.classNames ? { classNames: ds.classNames } : {};
+        return { kind: 'samples', images, height: ds.height, width: ds.width, channels: ds.channels, labels, ...(values ? { values } : {}), ...names };
       }
       case 'weights': {
         const { model } = this.modelOf(msg.runId);

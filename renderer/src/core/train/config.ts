@@ -75,6 +75,9 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   epochs: 1,
   validationSplit: 0.1,
   seed: 1,
+  flipHorizontal: false,
+  shiftPixels: 0,
+  shiftPadding: 'zero',
 };
 
 /** A config from an older file or a partial patch, completed with the defaults. */

@@ -155,8 +155,9 @@ export interface EvaluationResult {
   classes: number;
   /** Test-set indices evaluated, in order. */
   indices: Uint32Array;
-  labels: Uint8Array;
-  predicted: Uint8Array;
+  /** True and predicted classes (Int32: any number of classes). */
+  labels: Int32Array;
+  predicted: Int32Array;
   /** The predicted class's probability. */
   confidence: Float32Array;
   /** confusion[trueClass][predictedClass] = count. */
@@ -167,7 +168,11 @@ export type JobResult =
   | { kind: 'load' }
   | { kind: 'evaluate'; evaluation: EvaluationResult }
   | { kind: 'predict'; probabilities: Float32Array; classes: number }
-  | { kind: 'samples'; images: Uint8Array; height: number; width: number; channels: number; labels: Uint8Array }
+  /**
+   * Dataset examples for galleries: `images` are display bytes (0..255; float data scaled back, see
+   * data/thumbnails.ts), `values` the stored floats of a float dataset, `labels` any class index.
+   */
+  | { kind: 'samples'; images: Uint8Array; height: number; width: number; channels: number; labels: Int32Array; values?: Float32Array; classNames?: string[] }
   | { kind: 'weights'; weights: WeightsBlob }
   | ({ kind: 'viz-filters' } & FiltersPayload)
   | ({ kind: 'viz-patches' } & PatchesPayload)
@@ -258,7 +263,7 @@ export function transferables(m: FromWorker): ArrayBuffer[] {
         case 'predict':
           return [m.result.probabilities.buffer as ArrayBuffer];
         case 'samples':
-          return [m.result.images.buffer as ArrayBuffer];
+          return [m.result.images.buffer as ArrayBuffer, m.result.labels.buffer as ArrayBuffer, ...(m.result.values ? [m.result.values.buffer as ArrayBuffer] : [])];
         case 'weights':
           return [m.result.weights.data];
         default:

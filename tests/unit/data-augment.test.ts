@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyAugmentation, augmentationOf, augmentRandom, drawAugmentation } from '@/core/data/augment';
-import { assembleBatch, prefetchBatches, readBatch, seededRandom, streamedOf, type ImageDataset } from '@/core/data/dataset';
+import { assembleBatch, prefetchBatches, readBatch, seededRandom, streamedOf, type AnyDataset, type ImageDataset } from '@/core/data/dataset';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '@/core/train/protocol';
 import { checkTrainConfig, visibleSettings } from '@/core/train/settings';
 import { createState, disposeState, type TrainState } from '@/core/train/state';
@@ -137,7 +137,7 @@ describe('training with augmentation and from a streamed source', () => {
   const cfg = (over: Partial<TrainConfig> = {}): TrainConfig => ({ ...DEFAULT_TRAIN_CONFIG, optimizer: 'sgd', learningRate: 0.5, batchSize: 8, epochs: 2, validationSplit: 0.2, seed: 5, ...over });
   const data = { train: bars(120), test: bars(40, 9) };
 
-  async function fit(c: TrainConfig, d = data, control?: () => Control, state?: TrainState) {
+  async function fit(c: TrainConfig, d: { train: AnyDataset; test?: AnyDataset } = data, control?: () => Control, state?: TrainState) {
     const s = state ?? createState('r', model(), c);
     const res = await train(s, d, { emit: () => {}, control: control ?? (() => 'run') }, { reportEveryMs: 0 });
     return { res, state: s, weights: async () => Array.from(blobValues(await readModelWeights(s.model))) };

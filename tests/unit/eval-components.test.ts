@@ -77,8 +77,8 @@ function evaluation(): EvaluationResult {
     count: 15,
     classes: 3,
     indices: new Uint32Array(15),
-    labels: new Uint8Array(15),
-    predicted: new Uint8Array(15),
+    labels: new Int32Array(15),
+    predicted: new Int32Array(15),
     confidence: new Float32Array(15),
     confusion,
   };

@@ -19,8 +19,8 @@ function evaluation(): EvaluationResult {
     count: 8,
     classes: 3,
     indices: Uint32Array.from([10, 11, 12, 13, 14, 15, 16, 17]),
-    labels: Uint8Array.from(labels),
-    predicted: Uint8Array.from(predicted),
+    labels: Int32Array.from(labels),
+    predicted: Int32Array.from(predicted),
     confidence: Float32Array.from(confidence),
     confusion,
   };

@@ -9,7 +9,8 @@ import { createBrowserHost } from '../../renderer/src/host/browser';
 import type { NetwrightBridge } from '../../renderer/src/host/bridge';
 import { memoryRunStorage, setRunStorage } from '../../renderer/src/host/run-storage';
 import { setHost, useHost } from '../../renderer/src/composables/useHost';
-import { createCommandRouter, describeGpu, isTextField, notAvailableMessage, type CommandDeps } from '../../renderer/src/composables/useAppCommands';
+import { createCommandRouter, describeGpu, isTextField, type CommandDeps } from '../../renderer/src/composables/useAppCommands';
+import { useDatasetStore } from '../../renderer/src/stores/dataset';
 import { serializeProject } from '../../renderer/src/core/graph/project';
 import { TEMPLATES } from '../../renderer/src/core/graph/templates';
 import { DEFAULT_TRAIN_CONFIG, type ToWorker } from '../../renderer/src/core/train/protocol';
@@ -122,12 +123,35 @@ describe('command router', () => {
     expect(sent.map((m) => m.type)).toEqual(['train', 'pause', 'resume', 'stop']);
   });
 
-  it('says "not available yet" for features still being built', async () => {
+  it('opens the export dialog for the shown run (or says a run is needed), the summary, the shortcut sheet', async () => {
     const r = router();
-    for (const c of ['export.onnx', 'dataset.import', 'help.shortcuts'] as const) await r.run(c);
-    expect(toasts()).toEqual([
-      notAvailableMessage('Export to ONNX'), notAvailableMessage('Importing a dataset'), notAvailableMessage('The keyboard shortcut sheet'),
-    ]);
+    const ui = useUiStore();
+    await r.run('export.onnx');
+    expect(ui.exportFormat).toBeNull();
+    expect(toasts().at(-1)).toMatch(/Train a run/);
+    const runs = useRunsStore();
+    const id = useTrainingStore().start(TEMPLATES[0].graph)!;
+    runs.update(id, { weights: { specs: [], data: new ArrayBuffer(0) } });
+    await r.run('export.onnx');
+    expect(ui.exportFormat).toBe('onnx');
+    await r.run('export.modelCard');
+    expect(ui.exportFormat).toBe('card');
+    await r.run('model.summary');
+    expect(ui.summaryOpen).toBe(true);
+    await r.run('help.shortcuts');
+    expect(ui.shortcutsOpen).toBe(true);
+  });
+
+  it('imports a dataset picked in the dialog, like the Import buttons', async () => {
+    const r = router();
+    const importFiles = vi.spyOn(useDatasetStore(), 'importFiles').mockImplementation(async () => {});
+    host.queueDataset(null);
+    await r.run('dataset.import');
+    expect(importFiles).not.toHaveBeenCalled();
+    host.queueDataset([{ name: 'digits.csv', data: new Uint8Array([49, 10]) }]);
+    await r.run('dataset.import');
+    expect(importFiles).toHaveBeenCalledTimes(1);
+    expect(importFiles.mock.calls[0][1]).toBe('digits.csv');
   });
 
   it('opens a file the OS handed over like File > Open (asks about unsaved work, keeps the path)', async () => {
@@ -151,9 +175,11 @@ describe('command router', () => {
 
   it('opens a dropped project and sends other dropped files to the dataset import', async () => {
     const r = router();
+    const importFiles = vi.spyOn(useDatasetStore(), 'importFiles').mockImplementation(async () => {});
     await r.drop([projectFile('dropped.netwright.json'), { name: 'digits.csv', data: new Uint8Array([1]) }]);
     expect(useProjectStore().name).toBe('dropped');
-    expect(toasts().at(-1)).toBe(notAvailableMessage('Importing a dropped dataset'));
+    expect(importFiles).toHaveBeenCalledTimes(1);
+    expect(importFiles.mock.calls[0][0].map((f: { path: string }) => f.path)).toEqual(['digits.csv']);
   });
 
   it('describes the GPU adapter for About, and its absence', async () => {

@@ -1,7 +1,6 @@
 // The app's command router: native menu commands (desktop), project files handed over by the OS,
 // files dropped on the window, and the close prompt's questions, mapped to store actions.
-// The handler table (`commandTable`) is the one place a command meets its action: a feature that
-// is still being built shows "not available yet" until its `pending(...)` line is replaced.
+// The handler table (`table` in createCommandRouter) is the one place a command meets its action.
 import { onBeforeUnmount, onMounted } from 'vue';
 import type { AboutInfo, AppCommand, Host, OpenedFile, TextEditAction } from '../host/host';
 import { setHost, useHost } from './useHost';
@@ -10,6 +9,8 @@ import { useProjectStore } from '../stores/project';
 import { useRunsStore } from '../stores/runs';
 import { useTrainingStore } from '../stores/training';
 import { useUiStore } from '../stores/ui';
+import { useDatasetStore } from '../stores/dataset';
+import type { ExportFormat } from '../core/export/formats';
 
 export type CommandHandler = () => void | Promise<unknown>;
 
@@ -37,10 +38,6 @@ export interface GpuLike {
   requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<GpuAdapterLike | null>;
 }
 
-/** The message a command whose feature is still being built shows. */
-export function notAvailableMessage(what: string): string {
-  return `${what} is not available yet.`;
-}
 
 /** True while typing in a field: Edit commands then edit the text, not the network. */
 export function isTextField(el: Element | null): boolean {
@@ -87,7 +84,20 @@ export function createCommandRouter(d: CommandDeps): CommandRouter {
   const { graph, project, training, runs, ui } = d;
   const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-  const pending = (what: string): CommandHandler => () => void ui.notify(notAvailableMessage(what));
+
+  /** Opens the export dialog for the shown run, or says why it cannot. */
+  const exportAs = (format: ExportFormat): CommandHandler => () => {
+    const run = d.runs.selected;
+    if (!run?.weights) return void ui.notify('Train a run (or pick a finished one under Runs) to export it.');
+    ui.exportFormat = format;
+  };
+
+  /** Dataset files from the OS (a dialog or a drop) go to the dataset import, as the Import buttons do. */
+  function importDatasetFiles(files: OpenedFile[] | null): void {
+    if (!files?.length) return;
+    const picked = files.map((f) => ({ path: f.name, blob: new Blob([f.data as BlobPart]) }));
+    useDatasetStore().importFiles(picked, files.length === 1 ? files[0].name : `${files.length} files`);
+  }
 
   /** Edit commands: native editing while typing in a field, the network's action otherwise. */
   const edit = (action: TextEditAction, onGraph: () => unknown): CommandHandler => () =>
@@ -136,18 +146,17 @@ export function createCommandRouter(d: CommandDeps): CommandRouter {
     return { details };
   }
 
-  // The handler table: one line per command. Features being built elsewhere wire in by replacing
-  // their pending(...) line (see the desktop section of the README).
+  // The handler table: one line per command.
   const table: Record<AppCommand, CommandHandler> = {
     'file.new': newProject,
     'file.open': open,
     'file.save': save,
     'file.saveAs': saveAs,
-    'dataset.import': pending('Importing a dataset'),
-    'export.tfjs': pending('Export to TensorFlow.js'),
-    'export.onnx': pending('Export to ONNX'),
-    'export.pytorch': pending('Export to PyTorch'),
-    'export.modelCard': pending('The model card'),
+    'dataset.import': async () => importDatasetFiles(await d.host.pickDataset()),
+    'export.tfjs': exportAs('tfjs'),
+    'export.onnx': exportAs('onnx'),
+    'export.pytorch': exportAs('pytorch'),
+    'export.modelCard': exportAs('card'),
     'edit.undo': edit('undo', () => graph.undo()),
     'edit.redo': edit('redo', () => graph.redo()),
     'edit.cut': edit('cut', () => graph.cutSelection()),
@@ -156,15 +165,15 @@ export function createCommandRouter(d: CommandDeps): CommandRouter {
     'edit.selectAll': edit('selectAll', () => graph.selectAll()),
     'model.duplicate': () => void graph.duplicateSelection(),
     'model.autoLayout': () => graph.autoLayout(),
-    'model.summary': pending('The model summary'),
+    'model.summary': () => void (ui.summaryOpen = true),
     'train.start': train,
     'train.pause': pauseOrResume,
     'train.stop': () => training.stop(),
-    'help.shortcuts': pending('The keyboard shortcut sheet'),
+    'help.shortcuts': () => void (ui.shortcutsOpen = true),
     'help.about': async () => d.host.showAbout(await about()),
   };
   /** Dropped files that are not a project. */
-  const importDropped: DropHandler = () => void ui.notify(notAvailableMessage('Importing a dropped dataset'));
+  const importDropped: DropHandler = (files) => importDatasetFiles(files);
 
   async function openGiven(file: OpenedFile): Promise<boolean> {
     // project.open() asks about unsaved work, parses, and keeps the path for Save; it picks the

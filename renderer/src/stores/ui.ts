@@ -2,6 +2,7 @@
 // (theme, shortcut sheet, model summary, a block to bring into view).
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { ExportFormat } from '../core/export/formats';
 
 export type ToastKind = 'info' | 'error' | 'success';
 export interface Toast {
@@ -21,6 +22,8 @@ export const useUiStore = defineStore('ui', () => {
   const theme = ref<ThemeChoice>('system');
   const shortcutsOpen = ref(false);
   const summaryOpen = ref(false);
+  /** The export dialog's format while it is open (opened from the run summary or a menu). */
+  const exportFormat = ref<ExportFormat | null>(null);
   /** A request to centre the canvas on a block; `n` changes on every request. */
   const focus = ref<{ id: string; n: number } | null>(null);
 
@@ -45,5 +48,5 @@ export const useUiStore = defineStore('ui', () => {
     theme.value = t;
   }
 
-  return { toasts, panelTab, notify, dismiss, showTab, theme, shortcutsOpen, summaryOpen, focus, focusBlock, setTheme };
+  return { toasts, panelTab, notify, dismiss, showTab, theme, shortcutsOpen, summaryOpen, exportFormat, focus, focusBlock, setTheme };
 });

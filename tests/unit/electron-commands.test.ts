@@ -144,7 +144,7 @@ describe('command router', () => {
 
   it('imports a dataset picked in the dialog, like the Import buttons', async () => {
     const r = router();
-    const importFiles = vi.spyOn(useDatasetStore(), 'importFiles').mockImplementation(async () => {});
+    const importFiles = vi.spyOn(useDatasetStore(), 'importFiles').mockImplementation(() => 'import-1');
     host.queueDataset(null);
     await r.run('dataset.import');
     expect(importFiles).not.toHaveBeenCalled();
@@ -175,7 +175,7 @@ describe('command router', () => {
 
   it('opens a dropped project and sends other dropped files to the dataset import', async () => {
     const r = router();
-    const importFiles = vi.spyOn(useDatasetStore(), 'importFiles').mockImplementation(async () => {});
+    const importFiles = vi.spyOn(useDatasetStore(), 'importFiles').mockImplementation(() => 'import-1');
     await r.drop([projectFile('dropped.netwright.json'), { name: 'digits.csv', data: new Uint8Array([1]) }]);
     expect(useProjectStore().name).toBe('dropped');
     expect(importFiles).toHaveBeenCalledTimes(1);

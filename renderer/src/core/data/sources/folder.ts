@@ -93,7 +93,7 @@ export function resizeRgb(src: Float32Array, sw: number, sh: number, w: number, 
   return out;
 }
 
-function rgbOf(img: RgbaImage): { rgb: Float32Array; color: boolean } {
+export function rgbOf(img: RgbaImage): { rgb: Float32Array; color: boolean } {
   const n = img.width * img.height;
   const rgb = new Float32Array(n * 3);
   let color = false;

@@ -165,3 +165,29 @@ describe('Save As, dirty mark and recent projects', () => {
     expect(project.recent).toEqual([]);
   });
 });
+
+describe('Import a TF.js model', () => {
+  it('opens model.json + weights as a new project with a finished run holding the weights; a bad model changes nothing', async () => {
+    const { exportTfjs } = await import('../../renderer/src/core/export/index');
+    const w = run('x', 1).weights!;
+    const files = exportTfjs({ graph, weights: w }).map((f) => ({ name: f.name, data: typeof f.data === 'string' ? new TextEncoder().encode(f.data) : f.data }));
+    const project = useProjectStore();
+    const runs = useRunsStore();
+    project.loadTemplate('lenet-5');
+    await project.save();
+    const before = snapshot();
+    host.queueOpenMany([files[0], { ...files[1], data: files[1].data.slice(0, 100) }]);
+    await expect(project.importModel()).rejects.toThrow(/too short|hold/);
+    expect(snapshot()).toEqual(before);
+
+    host.queueOpenMany(files.slice(0, 2));
+    expect(await project.importModel()).toBe(true);
+    expect(useGraphStore().graph.blocks.map((b) => b.type)).toEqual(['Input', 'Flatten', 'Classifier']);
+    expect(project.path).toBeUndefined();
+    const imported = runs.selected!;
+    expect(imported.state).toBe('done');
+    expect(imported.graph).toEqual(useGraphStore().graph);
+    expect(new Float32Array(imported.weights!.data)).toEqual(new Float32Array(w.data));
+    expect(project.dirty).toBe(true);
+  });
+});

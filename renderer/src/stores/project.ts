@@ -7,6 +7,7 @@
 // history by id (a run training here now is left alone) and shows the newest of them.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
+import { importTfjs, importedRun } from '../core/export/import-tfjs';
 import { emptyGraph } from '../core/graph/edit';
 import { PROJECT_EXTENSION, parseProject, serializeProject, type Project } from '../core/graph/project';
 import { instantiate, templateById } from '../core/graph/templates';
@@ -226,6 +227,28 @@ export const useProjectStore = defineStore('project', () => {
     return true;
   }
 
+  /**
+   * Imports a TF.js Layers model (model.json + weight files, picked together) as a new, unsaved
+   * project, with a finished run holding its weights so Evaluate and Look inside work on it.
+   * Throws the importer's message; false when cancelled.
+   */
+  async function importModel(): Promise<boolean> {
+    if (!(await confirmDiscard('Discard the current network and import a model?'))) return false;
+    const host = useHost();
+    const options = { title: 'Import a TF.js model (model.json and its weights)', filters: [{ name: 'TF.js Layers model', extensions: ['json', 'bin'] }] };
+    const files = host.openFiles ? await host.openFiles(options) : await host.pickDataset();
+    if (!files?.length) return false;
+    const jsonName = files.find((f) => /\.json$/i.test(f.name))?.name ?? 'model.json';
+    const model = importTfjs(files, jsonName === 'model.json' ? 'Imported model' : baseName(jsonName));
+    graphStore.load(model.graph, false);
+    training.setConfig({ ...DEFAULT_TRAIN_CONFIG });
+    name.value = model.name;
+    path.value = undefined;
+    const createdAt = Date.now();
+    runs.add(importedRun(model, `run_import_${createdAt.toString(36)}`, createdAt));
+    return true;
+  }
+
   /** The whole project, runs and weights included (only at Save: weights are large). */
   function fileText(): string {
     const dataset = currentDataset();
@@ -277,7 +300,7 @@ export const useProjectStore = defineStore('project', () => {
 
   return {
     name, path, dirty, autosaved, currentText, recent,
-    restore, autosave, confirmDiscard, newProject, loadTemplate, open, openFile, openRecent, save, saveAs, fileText,
+    restore, autosave, confirmDiscard, newProject, loadTemplate, open, openFile, openRecent, save, saveAs, fileText, importModel,
     mergeRuns, refreshRecent, clearRecent,
   };
 });

@@ -11,6 +11,7 @@ import type * as tfNs from '@tensorflow/tfjs';
 import type { BlockDef, BlockType, ParamSpec, Params, Shape, ShapeResult } from '../graph/types';
 import type { SameAvgPool2D } from '../compile/layers/avgpool';
 import type { SeededDropout } from '../compile/layers/dropout';
+import type { GroupedConv2D } from '../compile/layers/groupedconv';
 import type { L2Pool2D } from '../compile/layers/l2pool';
 import type { LocalContrastNorm } from '../compile/layers/lcn';
 
@@ -35,6 +36,7 @@ export interface CustomLayerClasses {
   L2Pool2D: typeof L2Pool2D;
   LocalContrastNorm: typeof LocalContrastNorm;
   SeededDropout: typeof SeededDropout;
+  GroupedConv2D: typeof GroupedConv2D;
 }
 
 export type Initializer = ReturnType<typeof tfNs.initializers.zeros>;

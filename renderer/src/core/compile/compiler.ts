@@ -9,6 +9,7 @@ import type { Block, Graph, Params } from '../graph/types';
 import { SameAvgPool2D } from './layers/avgpool';
 import { registerCustomLayers } from './layers/index';
 import { SeededDropout } from './layers/dropout';
+import { GroupedConv2D } from './layers/groupedconv';
 import { L2Pool2D } from './layers/l2pool';
 import { LocalContrastNorm } from './layers/lcn';
 
@@ -66,7 +67,7 @@ function kernelInitializer(kind: string, p: Params, seed: number | undefined): I
   }
 }
 
-const CUSTOM: CustomLayerClasses = { SameAvgPool2D, L2Pool2D, LocalContrastNorm, SeededDropout };
+const CUSTOM: CustomLayerClasses = { SameAvgPool2D, L2Pool2D, LocalContrastNorm, SeededDropout, GroupedConv2D };
 
 /** The tfjs layer for one non-Input block, named after the block id (built by its block spec). */
 function makeLayer(block: Block, p: Params, seed: number | undefined): tf.layers.Layer {

@@ -43,6 +43,31 @@ interface PendingJob {
   onProgress?: (fraction: number, message: string) => void;
 }
 
+/** A run started with startWith: its messages, and how it ended. */
+export type DoneMessage = Extract<FromWorker, { type: 'done' }>;
+export interface StartOptions {
+  /** The run's id (the lab names its runs); a fresh one when absent. */
+  runId?: string;
+  /** The dataset to train on; the store's current one when absent. */
+  dataset?: DatasetRef;
+  /** Gradient-norm readings every this many steps (the lab's cadence); else the setting's. */
+  gradientNormsEvery?: number;
+  /** Every message of the run, before the store applies it. */
+  onMessage?: (m: FromWorker) => void;
+}
+export interface StartedRun {
+  runId: string;
+  /** Resolves with the run's 'done' (stopped or not); rejects on its 'error' or a worker failure. */
+  ended: Promise<DoneMessage>;
+}
+interface RunWaiter {
+  resolve: (m: DoneMessage) => void;
+  reject: (e: Error) => void;
+  onMessage?: (m: FromWorker) => void;
+}
+/** Steps between gradient-norm readings when the setting is on. */
+const GRADIENT_NORMS_EVERY = 10;
+
 let counter = 0;
 const newId = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${++counter}`;
 
@@ -79,6 +104,7 @@ export const useTrainingStore = defineStore('training', () => {
   /** Runs whose model the worker holds now (a fresh worker holds none). */
   const inWorker = ref<Set<string>>(new Set());
   const pending = new Map<string, PendingJob>();
+  const waiters = new Map<string, RunWaiter>();
   let transport: Transport | null = null;
 
   // Getters
@@ -118,26 +144,47 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   const wasm = () => (transport?.wasmBaseUrl ? { wasmBaseUrl: transport.wasmBaseUrl } : {});
+  const norms = (c: TrainConfig) => (c.recordGradientNorms ? { gradientNormsEvery: GRADIENT_NORMS_EVERY } : {});
   // Plain JSON copies: nested reactive proxies (e.g. the backends array) cannot be posted.
   const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
   /** Starts a run on a snapshot of the graph. Returns the run id, or null when one is running or the settings are invalid. */
   function start(graph: Graph, name?: string): string | null {
+    return launch(graph, config.value, name, {});
+  }
+
+  /**
+   * Starts a run with its own settings (the lab), shown and recorded like any run. Null when a run is
+   * training or the settings are invalid; otherwise the id and a promise of the run's end.
+   */
+  function startWith(graph: Graph, cfg: TrainConfig, name: string, opts: StartOptions = {}): StartedRun | null {
+    const id = launch(graph, withDefaults(cfg), name, opts);
+    if (!id) return null;
+    const ended = new Promise<DoneMessage>((resolve, reject) => waiters.set(id, { resolve, reject, onMessage: opts.onMessage }));
+    // A failure to post ended the run already (fail() ran before the waiter existed).
+    if (runs.byId.get(id)?.state === 'error') {
+      waiters.get(id)?.reject(new Error(runs.byId.get(id)?.error ?? 'Could not start training.'));
+      waiters.delete(id);
+    }
+    return { runId: id, ended };
+  }
+
+  function launch(graph: Graph, settings: TrainConfig, name: string | undefined, opts: StartOptions): string | null {
     if (isRunning.value) return null;
     if (!transport) throw new Error('The training worker is not connected.');
     // A paused run gives way: it ends as stopped where it stands.
     if (isPaused.value && runId.value) post({ type: 'stop', runId: runId.value });
     resetLive(null);
-    const problem = checkTrainConfig(config.value);
+    const problem = checkTrainConfig(settings);
     if (problem) {
       // Shown in the training panel; nothing is sent to the worker.
       status.value = 'error';
       error.value = { message: problem };
       return null;
     }
-    const id = newId('run');
-    const cfg = plain(config.value);
-    const described = dataset.value === 'mnist' ? null : useDatasetStore().descriptor();
+    const id = opts.runId ?? newId('run');
+    const cfg = plain(settings);
+    const described = opts.dataset || dataset.value === 'mnist' ? null : useDatasetStore().descriptor();
     const record = { ...newRunRecord(id, name ?? `Run ${runs.records.length + 1}`, graph, cfg, Date.now()), ...(described ? { dataset: described } : {}) };
     runs.add(record);
     runId.value = id;
@@ -148,8 +195,9 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       const prefer = cfg.backends === undefined ? rememberedBackend(record.metrics?.params ?? 0) : undefined;
       post({
-        type: 'train', runId: id, graph: expandUnits(plain(graph)), config: cfg, dataset: datasetRef(),
+        type: 'train', runId: id, graph: expandUnits(plain(graph)), config: cfg, dataset: opts.dataset ? plain(opts.dataset) : datasetRef(),
         ...(prefer ? { preferBackend: prefer } : {}), ...wasm(),
+        ...(opts.gradientNormsEvery ? { gradientNormsEvery: opts.gradientNormsEvery } : norms(cfg)),
       });
       inWorker.value = new Set(inWorker.value).add(id);
     } catch (e) {
@@ -190,7 +238,7 @@ export const useTrainingStore = defineStore('training', () => {
     phaseMessage.value = `Resuming from the checkpoint of epoch ${ckpt.epoch}…`;
     runs.update(id, { state: 'running', error: undefined });
     runs.select(id);
-    post({ type: 'train', runId: id, graph: expandUnits(record.graph), config: withDefaults(record.config), dataset: datasetRef(datasetIdOf(record.dataset)), from: ckpt, ...wasm() });
+    post({ type: 'train', runId: id, graph: expandUnits(record.graph), config: withDefaults(record.config), dataset: datasetRef(datasetIdOf(record.dataset)), from: ckpt, ...wasm(), ...norms(record.config) });
     inWorker.value = new Set(inWorker.value).add(id);
     return true;
   }
@@ -242,6 +290,10 @@ export const useTrainingStore = defineStore('training', () => {
       p.reject(new Error(message));
       pending.delete(id);
     }
+    for (const [id, w] of waiters) {
+      w.reject(new Error(message));
+      waiters.delete(id);
+    }
     inWorker.value = new Set();
     if (runId.value && (isRunning.value || isPaused.value)) {
       runs.apply({ type: 'error', runId: runId.value, message });
@@ -257,7 +309,11 @@ export const useTrainingStore = defineStore('training', () => {
   /** Ends a run the worker no longer answers for (it was terminated). */
   function abandon(reason: string): void {
     if (!isRunning.value) return;
-    if (runId.value) runs.apply({ type: 'done', runId: runId.value, stopped: true, testLoss: NaN, testAccuracy: NaN, seconds: 0, examplesSeen: examplesSeen.value });
+    if (runId.value) {
+      const done: DoneMessage = { type: 'done', runId: runId.value, stopped: true, testLoss: NaN, testAccuracy: NaN, seconds: 0, examplesSeen: examplesSeen.value };
+      runs.apply(done);
+      settle(done);
+    }
     for (const [id, p] of pending) {
       p.reject(new Error(reason));
       pending.delete(id);
@@ -277,8 +333,20 @@ export const useTrainingStore = defineStore('training', () => {
     else p.reject(new Error(msg.message));
   }
 
+  /** Tells a startWith caller about its run's message; ends its promise on 'done' or 'error'. */
+  function settle(msg: Extract<FromWorker, { runId: string }>): void {
+    const w = waiters.get(msg.runId);
+    if (!w) return;
+    w.onMessage?.(msg);
+    if (msg.type !== 'done' && msg.type !== 'error') return;
+    waiters.delete(msg.runId);
+    if (msg.type === 'done') w.resolve(msg);
+    else w.reject(new Error(msg.message));
+  }
+
   function handle(msg: FromWorker): void {
     if (msg.type === 'job-progress' || msg.type === 'job-result' || msg.type === 'job-error') return handleJob(msg);
+    settle(msg);
     runs.apply(msg);
     if (msg.runId !== runId.value) return; // a message of another (earlier) run: its record took it
     switch (msg.type) {
@@ -339,6 +407,6 @@ export const useTrainingStore = defineStore('training', () => {
     config, dataset, status, runId, phase, phaseMessage, backend, backendLabel, attempts, epoch, examplesSeen, totalExamples,
     examplesPerSec, error, notices, filters, filtersByBlock, inWorker,
     isRunning, isPaused, fraction,
-    setTransport, updateConfig, setConfig, start, stop, pause, resume, request, cancelJobs, ensureInWorker, keepWeights, fail, abandon, handle,
+    setTransport, updateConfig, setConfig, start, startWith, stop, pause, resume, request, cancelJobs, ensureInWorker, keepWeights, fail, abandon, handle,
   };
 });

@@ -4,7 +4,7 @@ import { multiplyAdds, reachableParams } from '../graph/cost';
 import type { Block, Graph } from '../graph/types';
 import { expandUnits } from '../graph/units';
 import type { TrainConfig } from '../train/config';
-import { emptyCurves, type FromWorker } from '../train/protocol';
+import { emptyCurves, type FromWorker, type RunCurves } from '../train/protocol';
 import type { RunRecord } from './record';
 
 export function newRunRecord(id: string, name: string, graph: Graph, config: TrainConfig, createdAt: number): RunRecord {
@@ -40,6 +40,8 @@ export function sameNetwork(a: Graph, b: Graph): boolean {
   return networkKey(a) === networkKey(b);
 }
 
+const withNorms = (c: RunCurves, prev: RunCurves): RunCurves => (c.gradientNorms || !prev.gradientNorms ? c : { ...c, gradientNorms: prev.gradientNorms });
+
 const FINAL = new Set(['done', 'stopped', 'error', 'interrupted']);
 const isRunMessage = (m: FromWorker): m is Extract<FromWorker, { runId: string }> => 'runId' in m;
 
@@ -57,7 +59,10 @@ export function reduceRun(r: RunRecord, m: FromWorker): RunRecord {
     case 'progress':
       return {
         ...r, state: 'running', epoch: Math.max(r.epoch, m.epoch - 1),
-        curves: { ...r.curves, trainLoss: [...r.curves.trainLoss, [m.examplesSeen, m.loss]], trainAcc: [...r.curves.trainAcc, [m.examplesSeen, m.accuracy]] },
+        curves: {
+          ...r.curves, trainLoss: [...r.curves.trainLoss, [m.examplesSeen, m.loss]], trainAcc: [...r.curves.trainAcc, [m.examplesSeen, m.accuracy]],
+          ...(m.gradientNorms?.length ? { gradientNorms: [...(r.curves.gradientNorms ?? []), ...m.gradientNorms.map((g) => ({ examplesSeen: g.examplesSeen, norms: { ...g.norms } }))] } : {}),
+        },
         metrics: { ...metrics, examplesSeen: m.examplesSeen },
       };
     case 'epoch': {
@@ -74,7 +79,8 @@ export function reduceRun(r: RunRecord, m: FromWorker): RunRecord {
     }
     case 'checkpoint':
       // The worker's curves are the authoritative copy (a resumed run continues them).
-      return { ...r, epoch: m.checkpoint.epoch, curves: structuredClone(m.checkpoint.curves), metrics: { ...metrics, seconds: m.checkpoint.seconds, examplesSeen: m.checkpoint.examplesSeen } };
+      // Gradient norms are the renderer's own (the trainer does not keep them): they stay.
+      return { ...r, epoch: m.checkpoint.epoch, curves: withNorms(structuredClone(m.checkpoint.curves), r.curves), metrics: { ...metrics, seconds: m.checkpoint.seconds, examplesSeen: m.checkpoint.examplesSeen } };
     case 'paused':
       return { ...r, state: 'paused', metrics: { ...metrics, examplesSeen: m.examplesSeen } };
     case 'done':

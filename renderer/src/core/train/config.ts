@@ -53,6 +53,8 @@ export interface TrainConfig {
   shiftPixels?: number;
   /** What fills the border a shift uncovers: zeros (black, the default) or the edge pixels. */
   shiftPadding?: 'zero' | 'edge';
+  /** Record each layer's gradient norm every few steps (the per-layer chart). Absent = off. */
+  recordGradientNorms?: boolean;
 }
 
 export const SHIFT_PADDINGS = ['zero', 'edge'] as const;
@@ -78,6 +80,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   flipHorizontal: false,
   shiftPixels: 0,
   shiftPadding: 'zero',
+  recordGradientNorms: false,
 };
 
 /** A config from an older file or a partial patch, completed with the defaults. */

@@ -41,6 +41,8 @@ export interface RunCurves {
   valAcc: CurvePoint[];
   /** The learning rate in force, one point per epoch start. */
   learningRate: CurvePoint[];
+  /** Per-layer gradient norms (block id → norm), when the run recorded them (the renderer keeps these). */
+  gradientNorms?: { examplesSeen: number; norms: Record<string, number> }[];
 }
 
 export const emptyCurves = (): RunCurves => ({ trainLoss: [], trainAcc: [], valLoss: [], valAcc: [], learningRate: [] });

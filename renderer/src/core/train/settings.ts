@@ -91,6 +91,10 @@ export const TRAIN_SETTING_SPECS: readonly TrainSettingSpec[] = [
   { key: 'epochs', group: 'Run', label: 'Epochs', kind: 'int', default: 1, min: 1, max: 1000, step: 1, help: 'Passes over the training examples.' },
   { key: 'validationSplit', group: 'Run', label: 'Validation split', kind: 'float', default: 0.1, min: 0, max: 0.5, step: 0.05, help: 'Fraction of the training set held out for the validation curves (and for plateau and early stopping).' },
   { key: 'maxExamples', group: 'Run', label: 'Examples per epoch', kind: 'int', default: 0, min: 1, max: 60000, step: 100, optional: true, placeholder: 'all', help: 'Train on at most this many examples per epoch, for quick runs. Empty = all.' },
+  {
+    key: 'recordGradientNorms', group: 'Run', label: 'Record gradient norms', kind: 'bool', default: false, optional: true,
+    help: 'Measures each layer\'s gradient norm every 10 steps for the per-layer chart under Curves (vanishing gradients show as low early layers); costs a little time.',
+  },
   { key: 'maxTestExamples', group: 'Run', label: 'Test examples', kind: 'int', default: 0, min: 1, max: 10000, step: 100, optional: true, placeholder: 'all (10,000)', help: 'Evaluate on at most this many test images. Empty = all.' },
 ];
 

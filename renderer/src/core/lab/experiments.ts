@@ -2,6 +2,9 @@
 // the runs. Defaults are cut short (a few thousand examples) so each completes in a few minutes on
 // a 2-core CPU with the wasm backend; --limit (or the gallery's setting) makes them longer.
 import { acc, meanNorms, nonDecreasing, pct, type Experiment, type ExperimentId, type RunOutcome } from './experiment';
+import { analyze } from '../graph/analyze';
+import { multiplyAdds, reachableParams } from '../graph/cost';
+import type { Graph } from '../graph/types';
 import { chain, convnetjs, logisticRegression, mlp } from './graphs';
 
 const accOf = (r: RunOutcome) => r.testAccuracy;
@@ -247,13 +250,57 @@ const adversarial: Experiment = {
   },
 };
 
+/** Two towers: a dense first conv, then convs whose channels split into `groups` (1 = dense, same width). */
+export const towersNet = (groups: number) => chain([
+  ['input_1', 'Input', { kind: 'image', height: 28, width: 28, channels: 1 }],
+  ['conv2d_1', 'Conv2D', { filters: 16, kernelSize: 5, stride: 1, padding: 'same', activation: 'relu' }],
+  ['maxpool2d_1', 'MaxPool2D', { poolSize: 2, stride: 2, padding: 'valid' }],
+  ['conv2d_2', 'Conv2D', { filters: 32, kernelSize: 3, stride: 1, padding: 'same', activation: 'relu', groups }],
+  ['maxpool2d_2', 'MaxPool2D', { poolSize: 2, stride: 2, padding: 'valid' }],
+  ['conv2d_3', 'Conv2D', { filters: 32, kernelSize: 3, stride: 1, padding: 'same', activation: 'relu', groups }],
+  ['maxpool2d_3', 'MaxPool2D', { poolSize: 2, stride: 2, padding: 'valid' }],
+  ['flatten_1', 'Flatten'],
+  ['classifier_1', 'Classifier', { classes: 10 }],
+]);
+
+/** Parameters and multiply-adds of one example's forward pass, from the graph alone. */
+function costOf(graph: Graph): { params: number; multiplyAdds: number } {
+  const a = analyze(graph);
+  return { params: reachableParams(graph, a), multiplyAdds: multiplyAdds(graph, a).total };
+}
+
 const sparse: Experiment = {
   id: 'sparse-connections', number: 10, title: 'Sparse connections',
   claim: 'AlexNet’s two towers are a grouped convolution: half the parameters and multiply-adds of a dense conv of the same width, for about the same accuracy.',
   lookAt: 'Parameters, multiply-adds and accuracy side by side.',
-  unavailable: 'needs the `groups` parameter on Conv2D, not built yet',
-  base: {}, runs: () => [],
-  verdict: () => Promise.reject(new Error('not runnable yet')),
+  defaultLimit: 6000, testLimit: 2000,
+  base: { optimizer: 'adam', learningRate: 0.002 },
+  runs: () => [
+    { key: 'dense', label: 'Dense convs (16 → 32 → 32)', graph: towersNet(1) },
+    { key: 'grouped', label: 'Two towers (groups = 2, same widths)', graph: towersNet(2) },
+  ],
+  async verdict({ runs }) {
+    const d = { ...costOf(towersNet(1)), accuracy: accOf(runs.dense) };
+    const g = { ...costOf(towersNet(2)), accuracy: accOf(runs.grouped) };
+    const gap = g.accuracy - d.accuracy;
+    // "About the same": within 3 points on the short default runs.
+    const holds = g.params < d.params && g.multiplyAdds < d.multiplyAdds && gap >= -0.03;
+    const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+    return {
+      holds,
+      numbers: {
+        dense: d, grouped: g, paramsRatio: ratio(g.params, d.params), multiplyAddsRatio: ratio(g.multiplyAdds, d.multiplyAdds), accuracyGap: gap,
+      },
+      comparison: [
+        { label: 'Dense: parameters', value: d.params, unit: 'number' }, { label: 'Two towers: parameters', value: g.params, unit: 'number' },
+        { label: 'Dense: multiply-adds', value: d.multiplyAdds, unit: 'number' }, { label: 'Two towers: multiply-adds', value: g.multiplyAdds, unit: 'number' },
+        acc('Dense accuracy', d.accuracy), acc('Two towers accuracy', g.accuracy),
+      ],
+      summary: holds
+        ? `Two towers use ${pct(g.params / d.params)} of the parameters and ${pct(g.multiplyAdds / d.multiplyAdds)} of the multiply-adds, at ${pct(g.accuracy)} against ${pct(d.accuracy)}.`
+        : `Not this time: two towers ${pct(g.accuracy)} with ${g.params} parameters, dense ${pct(d.accuracy)} with ${d.params}.`,
+    };
+  },
 };
 
 const autoencoder: Experiment = {

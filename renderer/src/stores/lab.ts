@@ -84,6 +84,8 @@ export const useLabStore = defineStore('lab', () => {
   const limits = ref<Partial<Record<ExperimentId, number | null>>>({});
   const status = ref<LabStatus>('idle');
   const runningId = ref<ExperimentId | null>(null);
+  /** The experiment the progress, status and error are about (the latest one run). */
+  const lastId = ref<ExperimentId | null>(null);
   const progress = ref<RunProgress[]>([]);
   const jobMessage = ref('');
   const error = ref<string | null>(null);
@@ -124,6 +126,7 @@ export const useLabStore = defineStore('lab', () => {
     const exp = experimentById(id);
     if (!exp || isRunning.value) return null;
     selectedId.value = id;
+    lastId.value = id;
     error.value = null;
     if (exp.unavailable) {
       status.value = 'error';
@@ -199,7 +202,7 @@ export const useLabStore = defineStore('lab', () => {
   }
 
   return {
-    experiments, selectedId, limits, status, runningId, progress, jobMessage, error, reports,
+    experiments, selectedId, limits, status, runningId, lastId, progress, jobMessage, error, reports,
     selected, isRunning, report, backends, limitOf,
     select, setLimit, run, cancel,
   };

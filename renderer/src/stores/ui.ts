@@ -10,7 +10,7 @@ export interface Toast {
   kind: ToastKind;
   text: string;
 }
-export type PanelTab = 'curves' | 'filters' | 'runs' | 'evaluate' | 'inside';
+export type PanelTab = 'curves' | 'filters' | 'runs' | 'evaluate' | 'inside' | 'lab';
 /** 'system' follows the OS (prefers-color-scheme). */
 export type ThemeChoice = 'system' | 'light' | 'dark';
 

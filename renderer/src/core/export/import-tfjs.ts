@@ -112,16 +112,18 @@ function toBlock(l: Layer, isOutput: boolean): { type: BlockType; params: Params
       if (dims.length === 1) return { type: 'Input', params: { kind: 'vector', length: dims[0] } };
       throw new ImportError(`Input "${l.name}" is ${dims.length}-D; Netwright takes images (H×W×C) or vectors.`);
     }
-    case 'Conv2D': {
+    case 'Conv2D':
+    case 'GroupedConv2D': {
       channelsLast(c, l.name);
       if (square(c.dilation_rate ?? 1, 'dilation', l.name) !== 1) throw new ImportError(`Layer "${l.name}" is a dilated convolution, which Netwright has no block for.`);
-      if (c.groups !== undefined && c.groups !== 1) throw new ImportError(`Layer "${l.name}" is a grouped convolution, which Netwright has no block for.`);
+      const groups = c.groups === undefined || c.groups === null ? 1 : Number(c.groups);
+      if (!Number.isInteger(groups) || groups < 1) throw new ImportError(`Layer "${l.name}": groups ${String(c.groups)} is not a whole number.`);
       return {
         type: 'Conv2D',
         params: {
           filters: Number(c.filters), kernelSize: square(c.kernel_size, 'kernel size', l.name), stride: square(c.strides ?? 1, 'stride', l.name),
           padding: padding(c.padding ?? 'valid', l.name), activation: activationOf(c.activation, l.name), useBias: c.use_bias !== false,
-          ...initializerOf(c.kernel_initializer),
+          ...(groups > 1 ? { groups } : {}), ...initializerOf(c.kernel_initializer),
         },
       };
     }

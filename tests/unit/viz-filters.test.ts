@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelIndex, kernelTiles, tileScale, upscaleNearest } from '../../renderer/src/core/viz/filters';
+import { filterMosaic, kernelIndex, kernelTiles, tileScale, upscaleNearest } from '../../renderer/src/core/viz/filters';
 
 describe('kernelTiles', () => {
   it('normalises each filter to 0..255 on its own and reads the [kh, kw, cin, cout] layout', () => {
@@ -52,5 +52,30 @@ describe('upscaleNearest', () => {
   it('picks an integer scale near the target size', () => {
     expect(tileScale(5, 48)).toBe(10);
     expect(tileScale(100, 48)).toBe(1);
+  });
+});
+
+describe('filterMosaic (the canvas thumbnail)', () => {
+  it('lays the first filters out in a near-square grid with 1 px gaps, each tile as kernelTiles draws it', () => {
+    const shape = [2, 3, 1, 5] as const;
+    const data = Array.from({ length: 2 * 3 * 5 }, (_, i) => Math.sin(i * 1.7));
+    const m = filterMosaic(data, shape);
+    expect([m.cols, m.shown, m.width, m.height]).toEqual([3, 5, 3 * 4 + 1, 2 * 3 + 1]);
+    const tiles = kernelTiles(data, shape);
+    for (let f = 0; f < 5; f++) {
+      const ox = 1 + (f % 3) * 4;
+      const oy = 1 + Math.floor(f / 3) * 3;
+      for (let y = 0; y < 2; y++) {
+        for (let x = 0; x < 3; x++) {
+          const o = ((oy + y) * m.width + ox + x) * 4;
+          expect([...m.rgba.subarray(o, o + 4)]).toEqual([...tiles[f].rgba.subarray((y * 3 + x) * 4, (y * 3 + x) * 4 + 4)]);
+        }
+      }
+    }
+    // Gaps stay dark; the unused sixth cell too.
+    expect([...m.rgba.subarray(0, 4)]).toEqual([24, 24, 30, 255]);
+    const empty = ((1 + 3) * m.width + 1 + 2 * 4) * 4;
+    expect([...m.rgba.subarray(empty, empty + 4)]).toEqual([24, 24, 30, 255]);
+    expect(filterMosaic(data, shape, 4).shown).toBe(4);
   });
 });

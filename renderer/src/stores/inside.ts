@@ -40,7 +40,7 @@ export const useInsideStore = defineStore('inside', () => {
   const live = ref(false);
   /** Checkpoint refreshes started, for the view's badge and tests. */
   const refreshes = ref(0);
-  /** Milliseconds from a drawn image to its activation maps on screen data (the last one). */
+  /** Milliseconds from the last drawn image to its maps (or saliency) in the store. */
   const drawnMs = ref<number | null>(null);
 
   const graph = computed(() => (runs.selectedId ? runs.byId.get(runs.selectedId)?.graph ?? null : null));

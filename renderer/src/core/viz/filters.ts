@@ -89,3 +89,24 @@ export function upscaleNearest(tile: Tile, scale: number): Tile {
 export function tileScale(kernelSize: number, target = 48): number {
   return Math.max(1, Math.round(target / Math.max(1, kernelSize)));
 }
+
+/**
+ * The first `max` filters as one small mosaic (a canvas block's thumbnail): tiles in a near-square
+ * grid, 1 px dark gaps, each tile on its own scale as in `kernelTiles`.
+ */
+export function filterMosaic(data: ArrayLike<number>, shape: KernelShape, max = 16): Tile & { shown: number; cols: number } {
+  const tiles = kernelTiles(data, shape).slice(0, Math.max(1, max));
+  const [kh, kw] = shape;
+  const cols = Math.ceil(Math.sqrt(tiles.length));
+  const rows = Math.ceil(tiles.length / cols);
+  const width = cols * (kw + 1) + 1;
+  const height = rows * (kh + 1) + 1;
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < rgba.length; i += 4) [rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]] = [24, 24, 30, 255];
+  tiles.forEach((t, i) => {
+    const ox = 1 + (i % cols) * (kw + 1);
+    const oy = 1 + Math.floor(i / cols) * (kh + 1);
+    for (let y = 0; y < kh; y++) rgba.set(t.rgba.subarray(y * kw * 4, (y + 1) * kw * 4), ((oy + y) * width + ox) * 4);
+  });
+  return { width, height, rgba, shown: tiles.length, cols };
+}

@@ -62,7 +62,9 @@ describe('Auto by measurement (mode fastest)', () => {
     expect(describeBackend('cpu')).toBe('cpu');
   });
 
-  it('measures real training steps: wasm with our kernels is faster than cpu, and nothing leaks', async () => {
+  // No speed assertion (a loaded CI machine can make any backend slow): the choice must be the
+  // attempt with the highest measured throughput, whatever the numbers are.
+  it('measures real training steps on each backend, keeps the fastest measured, and nothing leaks', async () => {
     const loaders = nodeLoaders();
     const before = tf.memory().numTensors;
     const choice = await chooseBackend({
@@ -75,7 +77,9 @@ describe('Auto by measurement (mode fastest)', () => {
     expect(trainingKernelsRegistered('wasm')).toBe(true);
     expect(trainingKernelsRegistered('cpu')).toBe(true);
     expect(choice.attempts.every((a) => a.ok && a.examplesPerSec! > 0)).toBe(true);
-    expect(choice.backend).toBe('wasm');
+    const best = choice.attempts.reduce((a, b) => (b.examplesPerSec! > a.examplesPerSec! ? b : a));
+    expect(choice.backend).toBe(best.backend);
+    expect(tf.getBackend()).toBe(best.backend);
     expect(tf.memory().numTensors).toBe(before);
   });
 

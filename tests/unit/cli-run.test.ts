@@ -54,9 +54,9 @@ export async function resolve(spec, context, next) {
 }`);
     writeFileSync(join(dir, 'trace.mjs'), `import { register } from 'node:module'; register('./hooks.mjs', import.meta.url);`);
     const traced = (args: string[]) => exec(process.execPath, ['--import', join(dir, 'trace.mjs'), BIN, ...args], { cwd: dir }).catch((e) => e);
-    const t0 = performance.now();
+    // "Quickly" is checked structurally (no TensorFlow.js loaded, below), not by a clock: a loaded
+    // CI machine makes any time limit flaky.
     const help = await netwright(['--help'], dir);
-    expect(performance.now() - t0).toBeLessThan(5000);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('netwright train <project file | template id>');
     await traced(['--help']);

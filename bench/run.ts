@@ -26,6 +26,8 @@ const OUT = join(ROOT, 'node_modules/.cache/netwright-bench');
 const { values: args } = parseArgs({
   options: {
     epoch: { type: 'boolean', default: false },
+    /** Only the training-throughput table (skip the editor, export, look-inside and data benches). */
+    'throughput-only': { type: 'boolean', default: false },
     'full-epoch': { type: 'boolean', default: false },
     examples: { type: 'string', default: '1280' },
     batch: { type: 'string', default: '64' },
@@ -227,6 +229,20 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     server.close();
+  }
+  if (!args.epoch && !args['full-epoch'] && !args['throughput-only']) otherBenches();
+}
+
+/**
+ * The other features' speed targets, each its own script (also runnable alone as npm run
+ * bench:<name>): editor re-analysis and drags, exports, look-inside passes, data import and
+ * streaming. A script that misses its target exits non-zero; that is reported, not thrown.
+ */
+function otherBenches(): void {
+  for (const name of ['editor', 'export', 'inside', 'data']) {
+    console.log(`\n== npm run bench:${name}`);
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, `bench/${name}.ts`)], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) console.log(`bench:${name} exited with ${r.status}: a target was missed or it failed (see above)`);
   }
 }
 

@@ -107,7 +107,7 @@ describe('JobServer', () => {
   });
 
   it('repeats a run exactly with the same seed (Dropout included) and differs with another seed', async () => {
-    const runs = [];
+    const runs: { epochs: Extract<FromWorker, { type: 'epoch' }>[]; weights: Float32Array }[] = [];
     for (const seed of [5, 5, 6]) {
       const { s, out } = server();
       await s.handle({ type: 'train', runId: 'r', graph: tinyConvGraph(), config: cfg({ seed }), dataset });

@@ -9,7 +9,7 @@ import type { BlockType } from '../../renderer/src/core/graph/types';
 
 const ALL_TYPES: BlockType[] = [
   'Input', 'Conv2D', 'MaxPool2D', 'AvgPool2D', 'L2Pool2D', 'LocalContrastNorm', 'Dropout', 'Dense', 'Flatten', 'Activation', 'BatchNorm',
-  'Add', 'Concatenate', 'Classifier',
+  'Add', 'Concatenate', 'Classifier', 'Upsample2D', 'Reconstruction',
 ];
 
 describe('block registry', () => {

@@ -33,7 +33,7 @@ describe('catalog', () => {
   it('covers every block of the product card with typed, documented parameters', () => {
     const types = BLOCK_LIST.map((d) => d.type).sort();
     expect(types).toEqual(
-      ['Activation', 'Add', 'AvgPool2D', 'BatchNorm', 'Classifier', 'Concatenate', 'Conv2D', 'Dense', 'Dropout', 'Flatten', 'Input', 'L2Pool2D', 'LocalContrastNorm', 'MaxPool2D'].sort(),
+      ['Activation', 'Add', 'AvgPool2D', 'BatchNorm', 'Classifier', 'Concatenate', 'Conv2D', 'Dense', 'Dropout', 'Flatten', 'Input', 'L2Pool2D', 'LocalContrastNorm', 'MaxPool2D', 'Upsample2D', 'Reconstruction'].sort(),
     );
     for (const def of BLOCK_LIST) {
       expect(def.description.length).toBeGreaterThan(10);

@@ -58,17 +58,18 @@ export const VECTOR_NET: Graph = graphOf(
   [['vec', 'hidden'], ['hidden', 'out']],
 );
 
-/** Grouped convolutions (Conv2D groups): asymmetric 'same' pads at stride 2, then 'valid' with 3 groups. */
+/** Grouped convolutions (Conv2D groups): asymmetric 'same' pads at stride 2, then 'valid' with 3 groups; then nearest upsampling. */
 export const GROUPED_CONV: Graph = graphOf(
   [
     ['img', 'Input', { kind: 'image', height: 11, width: 10, channels: 2 }],
     ['conv_a', 'Conv2D', { filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }],
     ['group_a', 'Conv2D', { filters: 6, kernelSize: 4, stride: 2, padding: 'same', groups: 2, activation: 'tanh' }],
     ['group_b', 'Conv2D', { filters: 3, kernelSize: 2, stride: 1, padding: 'valid', groups: 3, activation: 'relu', useBias: false }],
+    ['up_a', 'Upsample2D', { factor: 2 }],
     ['flat', 'Flatten'],
     ['head', 'Classifier', { classes: 4 }],
   ],
-  [['img', 'conv_a'], ['conv_a', 'group_a'], ['group_a', 'group_b'], ['group_b', 'flat'], ['flat', 'head']],
+  [['img', 'conv_a'], ['conv_a', 'group_a'], ['group_a', 'group_b'], ['group_b', 'up_a'], ['up_a', 'flat'], ['flat', 'head']],
 );
 
 export const EXPORT_GRAPHS: { name: string; graph: Graph }[] = [

@@ -15,6 +15,8 @@ import { input } from './input';
 import { l2Pool2d } from './l2pool';
 import { localContrastNorm } from './lcn';
 import { maxPool2d } from './maxpool';
+import { reconstruction } from './reconstruction';
+import { upsample2d } from './upsample';
 import { SHOWN_WHEN, type BlockSpec, type Geometry } from './spec';
 
 export * from './spec';
@@ -26,6 +28,7 @@ export const BLOCK_SPECS: readonly BlockSpec[] = [
   maxPool2d,
   avgPool2d,
   l2Pool2d,
+  upsample2d,
   localContrastNorm,
   dropout,
   dense,
@@ -35,7 +38,12 @@ export const BLOCK_SPECS: readonly BlockSpec[] = [
   add,
   concatenate,
   classifier,
+  reconstruction,
 ];
+
+/** Block types that end a network (its output, and what its loss is computed on). */
+export const OUTPUT_TYPES: readonly BlockType[] = ['Classifier', 'Reconstruction'];
+export const isOutputType = (type: unknown): boolean => OUTPUT_TYPES.includes(type as BlockType);
 
 export const BLOCK_SPEC = Object.fromEntries(BLOCK_SPECS.map((d) => [d.type, d])) as Record<BlockType, BlockSpec>;
 

@@ -12,6 +12,7 @@ import type { BlockDef, BlockType, ParamSpec, Params, Shape, ShapeResult } from 
 import type { SameAvgPool2D } from '../compile/layers/avgpool';
 import type { SeededDropout } from '../compile/layers/dropout';
 import type { GroupedConv2D } from '../compile/layers/groupedconv';
+import type { Upsample2D } from '../compile/layers/upsample';
 import type { L2Pool2D } from '../compile/layers/l2pool';
 import type { LocalContrastNorm } from '../compile/layers/lcn';
 
@@ -37,6 +38,7 @@ export interface CustomLayerClasses {
   LocalContrastNorm: typeof LocalContrastNorm;
   SeededDropout: typeof SeededDropout;
   GroupedConv2D: typeof GroupedConv2D;
+  Upsample2D: typeof Upsample2D;
 }
 
 export type Initializer = ReturnType<typeof tfNs.initializers.zeros>;

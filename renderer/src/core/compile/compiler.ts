@@ -4,12 +4,13 @@
 // Each block builds its own layer (its `layer` in core/blocks/); this file wires them together.
 import * as tf from '@tensorflow/tfjs';
 import { analyze, incoming } from '../graph/analyze';
-import { BLOCK_SPEC, isBlockType, resolveParams, type CustomLayerClasses, type Initializer } from '../blocks/index';
+import { BLOCK_SPEC, isBlockType, isOutputType, resolveParams, type CustomLayerClasses, type Initializer } from '../blocks/index';
 import type { Block, Graph, Params } from '../graph/types';
 import { SameAvgPool2D } from './layers/avgpool';
 import { registerCustomLayers } from './layers/index';
 import { SeededDropout } from './layers/dropout';
 import { GroupedConv2D } from './layers/groupedconv';
+import { Upsample2D } from './layers/upsample';
 import { L2Pool2D } from './layers/l2pool';
 import { LocalContrastNorm } from './layers/lcn';
 
@@ -67,7 +68,7 @@ function kernelInitializer(kind: string, p: Params, seed: number | undefined): I
   }
 }
 
-const CUSTOM: CustomLayerClasses = { SameAvgPool2D, L2Pool2D, LocalContrastNorm, SeededDropout, GroupedConv2D };
+const CUSTOM: CustomLayerClasses = { SameAvgPool2D, L2Pool2D, LocalContrastNorm, SeededDropout, GroupedConv2D, Upsample2D };
 
 /** The tfjs layer for one non-Input block, named after the block id (built by its block spec). */
 function makeLayer(block: Block, p: Params, seed: number | undefined): tf.layers.Layer {
@@ -105,8 +106,8 @@ export function compile(graph: Graph, options: CompileOptions = {}): CompiledMod
     if (!BLOCK_ID.test(b.id)) throw new CompileError(`Block id "${b.id}" is not usable as a layer name.`, b.id);
   }
   const input = graph.blocks.find((b) => b.type === 'Input');
-  const head = graph.blocks.find((b) => b.type === 'Classifier');
-  if (!input || !head) throw new CompileError('The network needs one Input and one Softmax classifier.');
+  const head = graph.blocks.find((b) => isOutputType(b.type));
+  if (!input || !head) throw new CompileError('The network needs one Input and one output (a Softmax classifier or a Reconstruction).');
 
   const inputsOf = incoming(graph);
   const needed = ancestors(head.id, inputsOf);
@@ -135,13 +136,20 @@ export function compile(graph: Graph, options: CompileOptions = {}): CompiledMod
       outputs.set(id, out);
       if (block.type === 'Conv2D') convBlockIds.push(id);
     }
+    if (head.type === 'Reconstruction') {
+      const out = analysis.blocks[head.id].shape ?? [];
+      if (out.join('×') !== inputShape.join('×')) {
+        throw new CompileError(`The Reconstruction gives ${out.join('×')} but the Input is ${inputShape.join('×')}: an autoencoder must output its input's shape.`, head.id);
+      }
+    }
     const model = tf.model({ inputs: outputs.get(input.id) as tf.SymbolicTensor, outputs: outputs.get(head.id) as tf.SymbolicTensor });
     return {
       model,
       inputBlockId: input.id,
       classifierBlockId: head.id,
       inputShape: [...inputShape],
-      classes: num(resolveParams(head), 'classes'),
+      // A reconstruction head has no classes.
+      classes: head.type === 'Classifier' ? num(resolveParams(head), 'classes') : 0,
       convBlockIds,
     };
   } catch (err) {

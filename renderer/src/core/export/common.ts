@@ -92,6 +92,9 @@ export function plan(graph: Graph, weights: WeightsBlob): Plan {
     });
   }
   const input = steps.find((s) => s.block.type === 'Input');
+  if (steps.some((s) => s.block.type === 'Reconstruction')) {
+    throw new ExportError('a Reconstruction (autoencoder) network cannot be exported yet: the ONNX, PyTorch and TF.js exports write classifier networks only');
+  }
   const output = steps.find((s) => s.block.type === 'Classifier');
   if (!input || !output) throw new ExportError('the network needs an Input connected to a Softmax classifier');
   const tensors = blobTensors(weights);

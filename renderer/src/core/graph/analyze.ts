@@ -1,6 +1,7 @@
 // Graph analysis: validation, topological order, shape inference and parameter counts, in one
 // pass over the plain graph. Runs on every edit, so it is linear in the size of the graph.
 import { BLOCKS, checkParam, isBlockType, resolveParams } from './catalog';
+import { isOutputType } from '../blocks/index';
 import type { Analysis, Block, BlockInfo, Graph, Issue, Shape } from './types';
 
 const fmt = (s: Shape): string => s.join('×');
@@ -49,7 +50,7 @@ function structuralIssues(graph: Graph, inputsOf: Map<string, string[]>, issues:
     }
   }
   const inputs = graph.blocks.filter((b) => b.type === 'Input');
-  const heads = graph.blocks.filter((b) => b.type === 'Classifier');
+  const heads = graph.blocks.filter((b) => isOutputType(b.type));
   if (inputs.length === 0) {
     issues.push({ severity: 'error', code: 'no-input', message: 'The network has no Input block.', hint: 'Drag an Input block from the palette and connect it to the first layer.' });
   }
@@ -57,10 +58,10 @@ function structuralIssues(graph: Graph, inputsOf: Map<string, string[]>, issues:
     issues.push({ blockId: extra.id, severity: 'error', code: 'multiple-inputs', message: 'Only one Input block is supported.', hint: 'Delete this Input, or merge the branches after a single Input.' });
   }
   if (heads.length === 0) {
-    issues.push({ severity: 'error', code: 'no-classifier', message: 'The network has no Softmax classifier.', hint: 'Add a Softmax classifier block at the end and connect the last layer to it.' });
+    issues.push({ severity: 'error', code: 'no-classifier', message: 'The network has no Softmax classifier.', hint: 'Add a Softmax classifier block (or, for an autoencoder, a Reconstruction) at the end and connect the last layer to it.' });
   }
   for (const extra of heads.slice(1)) {
-    issues.push({ blockId: extra.id, severity: 'error', code: 'multiple-classifiers', message: 'Only one Softmax classifier is supported.', hint: 'Delete this classifier.' });
+    issues.push({ blockId: extra.id, severity: 'error', code: 'multiple-classifiers', message: 'Only one output (Softmax classifier or Reconstruction) is supported.', hint: 'Delete this output block.' });
   }
   const used = new Set(graph.edges.map((e) => e.source));
   for (const b of graph.blocks) {
@@ -74,9 +75,9 @@ function structuralIssues(graph: Graph, inputsOf: Map<string, string[]>, issues:
     } else if (def.inputs === 1 && n > 1) {
       issues.push({ blockId: b.id, severity: 'error', code: 'too-many-inputs', message: `${def.label} takes one input but has ${n}.`, hint: 'Merge the branches with an Add or Concatenate block first.' });
     }
-    if (b.type === 'Classifier' && used.has(b.id)) {
+    if (isOutputType(b.type) && used.has(b.id)) {
       issues.push({ blockId: b.id, severity: 'error', code: 'after-output', message: 'The classifier is the network output: nothing can follow it.', hint: 'Delete the connections leaving the classifier.' });
-    } else if (b.type !== 'Classifier' && !used.has(b.id) && n + (def.inputs === 0 ? 1 : 0) > 0) {
+    } else if (!isOutputType(b.type) && !used.has(b.id) && n + (def.inputs === 0 ? 1 : 0) > 0) {
       issues.push({ blockId: b.id, severity: 'warning', code: 'unconnected', message: `The output of ${def.label} is not used.`, hint: 'Connect it to a following block, or delete it.' });
     }
   }

@@ -15,12 +15,12 @@
 // - Input, Flatten, Activation, Dropout (identity at inference), Add and Concatenate: 0.
 // Each block's count is its `multiplyAdds` in core/blocks/.
 import { analyze, incoming } from './analyze';
-import { BLOCK_SPEC, resolveParams } from '../blocks/index';
+import { BLOCK_SPEC, isOutputType, resolveParams } from '../blocks/index';
 import type { Analysis, Block, Graph, Shape } from './types';
 
 /** Ids of the first Classifier and every block it depends on; empty without a Classifier. */
 export function blocksReachingOutput(graph: Graph): Set<string> {
-  const head = graph.blocks.find((b) => b.type === 'Classifier');
+  const head = graph.blocks.find((b) => isOutputType(b.type));
   if (!head) return new Set();
   const inputsOf = incoming(graph);
   const seen = new Set<string>([head.id]);

@@ -16,7 +16,9 @@ export type BlockType =
   | 'BatchNorm'
   | 'Add'
   | 'Concatenate'
-  | 'Classifier';
+  | 'Classifier'
+  | 'Upsample2D'
+  | 'Reconstruction';
 
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;

@@ -7,6 +7,8 @@ import { fgsmSweep } from '../eval/adversarial';
 import { ensembleAccuracy } from '../eval/ensemble';
 import { evaluationSample } from '../eval/evaluate';
 import { layerFeatures, linearProbe } from '../eval/probe';
+import { reconstructionMse, reconstructions, spatialGradientEnergy } from '../eval/reconstruction';
+import { compile } from '../compile/compiler';
 import { outputsProbabilities } from '../train/step';
 import type { LabTask, LabTaskResult, ProbeLayerResult } from './types';
 
@@ -63,6 +65,30 @@ export async function runLabTask(task: LabTask, ctx: LabTaskContext): Promise<La
       }
       const labels = Array.from(idx, (i) => data.test.labels[i]);
       return { kind: 'ensemble', ...ensembleAccuracy(probs, labels, data.test.classes) };
+    }
+    case 'reconstruct': {
+      const idx = evaluationSample(data.test.count, task.count, task.seed ?? 1);
+      // The run's starting point: the trainer compiles with the run's seed, so this is the same model untrained.
+      const initial = compile(task.graph, { seed: task.initSeed }).model;
+      try {
+        ctx.progress(0, `Reconstructing ${idx.length} test images`);
+        const mse = { initial: await reconstructionMse(initial, data.test, idx), trained: await reconstructionMse(ctx.model, data.test, idx) };
+        checkCancelled(ctx);
+        const kernel = async (m: tf.LayersModel) => {
+          const w = m.getLayer(task.layer).getWeights()[0];
+          return { shape: w.shape as number[], values: Array.from((await w.data()) as Float32Array) };
+        };
+        const [k0, k1] = [await kernel(initial), await kernel(ctx.model)];
+        const e0 = spatialGradientEnergy(k0.shape, k0.values);
+        const e1 = spatialGradientEnergy(k1.shape, k1.values);
+        const examples = await reconstructions(ctx.model, data.test, idx.subarray(0, Math.min(task.show, idx.length)));
+        return {
+          kind: 'reconstruct', mse, gradientEnergy: { initial: e0.raw, trained: e1.raw }, normalizedGradientEnergy: { initial: e0.normalized, trained: e1.normalized },
+          filters: { layer: task.layer, ...k1 }, examples,
+        };
+      } finally {
+        initial.dispose();
+      }
     }
   }
 }

@@ -2,6 +2,8 @@
 // run's model, and what comes back. The job server answers them with tasks.ts.
 import type { EnsembleResult } from '../eval/ensemble';
 import type { FgsmSweep } from '../eval/adversarial';
+import type { Reconstruction } from '../eval/reconstruction';
+import type { Graph } from '../graph/types';
 
 export type LabTask =
   /** Linear probe per layer (block ids; the Input block = pixels): train on `trainCount` training images, score on `testCount` test images. */
@@ -9,7 +11,14 @@ export type LabTask =
   /** FGSM on a seeded sample of `count` test images for each ε. */
   | { kind: 'fgsm'; epsilons: number[]; count: number; seed?: number }
   /** The averaged probabilities of the job's run and `others` on a seeded sample of `count` test images. */
-  | { kind: 'ensemble'; others: string[]; count: number; seed?: number };
+  | { kind: 'ensemble'; others: string[]; count: number; seed?: number }
+  /**
+   * An autoencoder before and after training: reconstruction MSE on `count` test images for the
+   * trained model and for the same `graph` compiled with the run's `initSeed` (its starting weights),
+   * the spatial-gradient energy of conv `layer`'s filters in both, `show` reconstructions and the
+   * trained filters.
+   */
+  | { kind: 'reconstruct'; graph: Graph; initSeed: number; layer: string; count: number; show: number; seed?: number };
 
 export interface ProbeLayerResult {
   layer: string;
@@ -21,4 +30,11 @@ export interface ProbeLayerResult {
 export type LabTaskResult =
   | { kind: 'probe'; layers: ProbeLayerResult[] }
   | ({ kind: 'fgsm' } & FgsmSweep)
-  | ({ kind: 'ensemble' } & EnsembleResult);
+  | ({ kind: 'ensemble' } & EnsembleResult)
+  | { kind: 'reconstruct'; mse: BeforeAfter; gradientEnergy: BeforeAfter; normalizedGradientEnergy: BeforeAfter;
+      filters: { layer: string; shape: number[]; values: number[] }; examples: Reconstruction[] };
+
+export interface BeforeAfter {
+  initial: number;
+  trained: number;
+}

@@ -115,7 +115,8 @@ export async function probeTraining(build: () => tf.LayersModel, batch = 2): Pro
   const optimizer = makeOptimizer({ optimizer: 'sgd', learningRate: 1e-3, momentum: 0 });
   try {
     const shape = model.inputs[0].shape.slice(1) as number[];
-    const classes = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
+    // A reconstruction head (one channel) has no classes: any labels of depth ≥ 2 do (its loss ignores them).
+    const classes = Math.max(2, model.outputs[0].shape[model.outputs[0].shape.length - 1] as number);
     const loss = tf.tidy(() => {
       const xs = tf.randomUniform([batch, ...shape]);
       const ys = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32'), classes);
@@ -174,7 +175,7 @@ export async function measureTraining(build: () => tf.LayersModel, options: Meas
   const model = build();
   const optimizer = makeOptimizer({ optimizer: 'adam', learningRate: 1e-3, momentum: 0 });
   const shape = model.inputs[0].shape.slice(1) as number[];
-  const classes = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
+  const classes = Math.max(2, model.outputs[0].shape[model.outputs[0].shape.length - 1] as number);
   const xs = tf.randomUniform([batch, ...shape]);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32'), classes));
   const vars = trainableVariables(model);

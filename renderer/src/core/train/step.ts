@@ -30,6 +30,22 @@ export function lossAndCorrect(
   return { loss: loss as tf.Scalar, correct: correct as tf.Scalar };
 }
 
+/**
+ * The loss the model's head asks for, and its correct count. A classifier (vector output): cross-
+ * entropy against the labels (lossAndCorrect). A Reconstruction head (an image output, the input's
+ * shape): the mean squared error against the input itself, no labels; accuracy does not apply, so
+ * `correct` is NaN (progress, epochs and the test report accuracy NaN for such a run).
+ */
+export function headLoss(output: tf.Tensor, xs: tf.Tensor, ys: tf.Tensor, probabilities: boolean): { loss: tf.Scalar; correct: tf.Scalar } {
+  if (output.rank > 2) return { loss: tf.losses.meanSquaredError(xs, output) as tf.Scalar, correct: tf.scalar(NaN) };
+  return lossAndCorrect(output, ys, probabilities);
+}
+
+/** Whether the model reconstructs its input (an image output) rather than classifying it. */
+export function reconstructs(model: tf.LayersModel): boolean {
+  return model.outputs[0].shape.length > 2;
+}
+
 /** The tf.Variables the optimizer should update: the model's own trainable weights only. */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -66,7 +82,7 @@ export interface StepOptions {
 
 /**
  * One optimizer step on (xs, ys) in training mode (Dropout on, BatchNorm updates its statistics):
- * gradients of the batch's mean loss for `vars`, then weight decay (added to the kernels'
+ * gradients of the batch's mean loss (chosen by the head: headLoss) for `vars`, then weight decay (added to the kernels'
  * gradients), then clipping (of the decayed gradients), then the optimizer's update.
  * Returns the batch's mean loss (without the decay penalty) and correct count; the caller disposes
  * them. On an error nothing is left allocated.
@@ -87,7 +103,7 @@ export function trainStep(
   try {
     const r = optimizer.computeGradients(() => {
       const out = model.apply(xs, { training: true }) as tf.Tensor;
-      const lc = lossAndCorrect(out, ys, probabilities);
+      const lc = headLoss(out, xs, ys, probabilities);
       // Kept so it survives computeGradients' internal tidy.
       correct = tf.keep(lc.correct);
       return lc.loss;

@@ -13,7 +13,7 @@ import type { Checkpoint, FromWorker } from './protocol';
 import { afterEpoch, learningRateForEpoch } from './schedule';
 import { setLearningRate } from './optimizers';
 import { checkpointOf, markBest, markGood, restoreBest, restoreLastGood, type TrainState } from './state';
-import { lossAndCorrect, outputsProbabilities, trainableVariables, trainStep } from './step';
+import { headLoss, outputsProbabilities, trainableVariables, trainStep } from './step';
 import { makeYielder } from './yielder';
 
 export class TrainError extends Error {
@@ -99,7 +99,7 @@ export async function evaluate(
       const next = tf.tidy(() => {
         const { xs, ys } = batchTensors(batch, inputShape, ds.classes);
         const out = model.apply(xs, { training: false }) as tf.Tensor;
-        const r = lossAndCorrect(out, ys, probs);
+        const r = headLoss(out, xs, ys, probs);
         return tf.add(sums, tf.stack([tf.mul(r.loss, e - s), r.correct]));
       });
       sums.dispose();
@@ -326,7 +326,8 @@ export async function train(
         const rate = n / Math.max(1e-3, (t - windowStart) / 1000);
         emit({ type: 'progress', runId, epoch, examplesSeen: seenAt, totalExamples, loss: l / n, accuracy: c / n, examplesPerSec: rate });
         state.curves.trainLoss.push([seenAt, l / n]);
-        state.curves.trainAcc.push([seenAt, c / n]);
+        // A reconstruction run has no accuracy (NaN): its curve stays empty.
+        if (Number.isFinite(c)) state.curves.trainAcc.push([seenAt, c / n]);
         readEvery = Math.min(10_000, Math.max(1, Math.round((rate * reportEvery) / 1000 / bs)));
         windowStart = t;
         if (t - lastFilters >= filtersEvery) await sendFilters();

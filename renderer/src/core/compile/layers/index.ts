@@ -6,14 +6,16 @@ import { SeededDropout } from './dropout';
 import { GroupedConv2D } from './groupedconv';
 import { L2Pool2D } from './l2pool';
 import { LocalContrastNorm } from './lcn';
+import { Upsample2D } from './upsample';
 
 export { SameAvgPool2D, avgPool2d, avgPoolSame, samePad, insideCounts, type PoolPadding } from './avgpool';
 export { SeededDropout, dropoutCalls, setDropoutCalls, type SeededDropoutArgs } from './dropout';
 export { GroupedConv2D, groupedConv2d, type GroupedConv2DArgs } from './groupedconv';
 export { L2Pool2D, type L2Pool2DArgs } from './l2pool';
+export { Upsample2D, upsampleNearest, type Upsample2DArgs } from './upsample';
 export { LocalContrastNorm, gaussian1d, insideWeight, type LocalContrastNormArgs } from './lcn';
 
-export const CUSTOM_LAYERS = [SameAvgPool2D, L2Pool2D, LocalContrastNorm, SeededDropout, GroupedConv2D] as const;
+export const CUSTOM_LAYERS = [SameAvgPool2D, L2Pool2D, LocalContrastNorm, SeededDropout, GroupedConv2D, Upsample2D] as const;
 
 /** Registers the custom layer classes with tfjs serialization. Safe to call any number of times. */
 export function registerCustomLayers(): void {

@@ -76,6 +76,12 @@ describe('netwright experiment', () => {
     expect(probe.map((p) => p.layer)).toEqual(['input_1', 'dense_1', 'dense_2', 'dense_3']);
     expect(probe.map((p) => p.dim)).toEqual([784, 256, 128, 64]);
     expect(probe[3].testAccuracy).toBeGreaterThan(probe[0].testAccuracy + 0.01);
+    // 2-D embeddings ({x, y, label, index}) of the pixels and the last hidden layer; classes separate better at depth.
+    const emb = r.verdict.numbers.embedding;
+    expect(Object.keys(emb)).toEqual(['input_1', 'dense_3']);
+    expect(emb.dense_3.points).toHaveLength(500);
+    expect(Object.keys(emb.dense_3.points[0]).sort()).toEqual(['index', 'label', 'x', 'y']);
+    expect(emb.dense_3.neighbourAgreement).toBeGreaterThan(emb.input_1.neighbourAgreement);
     expect(r.holds).toBe(true);
   }, 60_000);
 

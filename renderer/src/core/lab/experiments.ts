@@ -188,7 +188,7 @@ const PROBE_LAYERS = ['input_1', 'dense_1', 'dense_2', 'dense_3'];
 const hiddenFeatures: Experiment = {
   id: 'hidden-features', number: 7, title: 'Hidden layers are features',
   claim: 'Each hidden layer of a trained net re-describes the digit so that the classes become easier to separate: a linear probe on its activations gets better with depth.',
-  lookAt: 'Probe accuracy by depth, from the pixels to the last hidden layer.',
+  lookAt: 'Probe accuracy by depth, from the pixels to the last hidden layer; the 2-D embeddings of the pixels and of the last hidden layer, coloured by class.',
   defaultLimit: 8000, testLimit: 2000,
   base: { optimizer: 'adam', learningRate: 0.001 },
   runs: () => [{ key: 'net', label: '3 hidden ReLU layers (256-128-64)', graph: mlp(3, [256, 128, 64], 'relu') }],
@@ -197,9 +197,19 @@ const hiddenFeatures: Experiment = {
     if (r.kind !== 'probe') throw new Error('expected probe results');
     const accs = r.layers.map((l) => l.testAccuracy);
     const holds = nonDecreasing(accs, 0.01) && accs[accs.length - 1] - accs[0] >= 0.02;
+    // 2-D UMAP embeddings of the pixels and of the last hidden layer, coloured by class (shown beside the probe).
+    const embedding: Record<string, { points: unknown; neighbourAgreement: number }> = {};
+    for (const layer of [PROBE_LAYERS[0], PROBE_LAYERS[PROBE_LAYERS.length - 1]]) {
+      const e = await job('net', { kind: 'embed', layer, count: 500 });
+      if (e.kind !== 'embed') throw new Error('expected embedding results');
+      embedding[layer] = { points: e.points, neighbourAgreement: e.neighbourAgreement };
+    }
     return {
-      holds, numbers: { probe: r.layers },
-      comparison: r.layers.map((l) => acc(`Probe on ${l.layer} (${l.dim} values)`, l.testAccuracy)),
+      holds, numbers: { probe: r.layers, embedding },
+      comparison: [
+        ...r.layers.map((l) => acc(`Probe on ${l.layer} (${l.dim} values)`, l.testAccuracy)),
+        ...Object.entries(embedding).map(([l, e]) => acc(`2-D embedding of ${l}: nearest neighbour of the same class`, e.neighbourAgreement)),
+      ],
       summary: holds ? `Probe accuracy rises from ${pct(accs[0])} on the pixels to ${pct(accs[accs.length - 1])} on the last hidden layer.`
         : `Not this time: probe accuracies by depth ${accs.map(pct).join(' → ')}.`,
     };

@@ -7,6 +7,7 @@ import { fgsmSweep } from '../eval/adversarial';
 import { ensembleAccuracy } from '../eval/ensemble';
 import { evaluationSample } from '../eval/evaluate';
 import { layerFeatures, linearProbe } from '../eval/probe';
+import { embed2d, neighbourAgreement } from '../eval/embedding';
 import { reconstructionMse, reconstructions, spatialGradientEnergy } from '../eval/reconstruction';
 import { compile } from '../compile/compiler';
 import { outputsProbabilities } from '../train/step';
@@ -65,6 +66,14 @@ export async function runLabTask(task: LabTask, ctx: LabTaskContext): Promise<La
       }
       const labels = Array.from(idx, (i) => data.test.labels[i]);
       return { kind: 'ensemble', ...ensembleAccuracy(probs, labels, data.test.classes) };
+    }
+    case 'embed': {
+      const idx = evaluationSample(data.test.count, task.count, task.seed ?? 1);
+      ctx.progress(0, `Embedding ${task.layer} in 2-D`);
+      const f = await layerFeatures(ctx.model, task.layer, data.test, idx);
+      checkCancelled(ctx);
+      const points = embed2d(f, f.labels, idx, { seed: task.seed ?? 1 });
+      return { kind: 'embed', layer: task.layer, points, neighbourAgreement: neighbourAgreement(points) };
     }
     case 'reconstruct': {
       const idx = evaluationSample(data.test.count, task.count, task.seed ?? 1);

@@ -2,6 +2,7 @@
 // run's model, and what comes back. The job server answers them with tasks.ts.
 import type { EnsembleResult } from '../eval/ensemble';
 import type { FgsmSweep } from '../eval/adversarial';
+import type { EmbeddingPoint } from '../eval/embedding';
 import type { Reconstruction } from '../eval/reconstruction';
 import type { Graph } from '../graph/types';
 
@@ -18,6 +19,8 @@ export type LabTask =
    * the spatial-gradient energy of conv `layer`'s filters in both, `show` reconstructions and the
    * trained filters.
    */
+  /** A 2-D UMAP embedding of `layer`'s activations on a seeded sample of `count` test images. */
+  | { kind: 'embed'; layer: string; count: number; seed?: number }
   | { kind: 'reconstruct'; graph: Graph; initSeed: number; layer: string; count: number; show: number; seed?: number };
 
 export interface ProbeLayerResult {
@@ -31,6 +34,8 @@ export type LabTaskResult =
   | { kind: 'probe'; layers: ProbeLayerResult[] }
   | ({ kind: 'fgsm' } & FgsmSweep)
   | ({ kind: 'ensemble' } & EnsembleResult)
+  /** Points {x, y, label, index} and the fraction whose nearest neighbour shares their class. */
+  | { kind: 'embed'; layer: string; points: EmbeddingPoint[]; neighbourAgreement: number }
   | { kind: 'reconstruct'; mse: BeforeAfter; gradientEnergy: BeforeAfter; normalizedGradientEnergy: BeforeAfter;
       filters: { layer: string; shape: number[]; values: number[] }; examples: Reconstruction[] };
 

@@ -38,6 +38,11 @@ Options:
                    (plain or .gz) or a .npy/.npz (see netwright data --help); the Input block and
                    the classifier take the data's shape and class count when they do not fit
   --label COLUMN   with --data on a table: the label column (default label/class/target, else last)
+  --stream         with --data on an image folder: decode it once into a cache file and train
+                   from disk in batches (automatic for folders over 256 MiB of files)
+  --cache DIR      where the decoded cache goes (default: netwright-data-cache in the temp dir)
+  --normalize M    with --data: unit ([0, 1], default), standardize or per-channel (mean/std of
+                   the train split, applied in training, eval and predict)
   --out FILE       write the trained project (network, settings, run with curves and weights)
   --report FILE    write the JSON report (testAccuracy, testLoss, trainExamples,
                    examplesPerSecond, backend, seconds, epochs, curves, ...) instead of stdout
@@ -47,12 +52,16 @@ Ctrl-C stops training early; the project and report are still written (test metr
 Templates: ${TEMPLATE_IDS.join(', ')}
 `;
 
-export const EVAL_HELP = `Usage: netwright eval <trained project> [--report FILE] [--backend NAME]
+export const EVAL_HELP = `Usage: netwright eval <trained project> [--data PATH] [--report FILE] [--backend NAME]
 
-Evaluates the project's latest trained run on the whole MNIST test set: testAccuracy, testLoss,
-testExamples, per-class precision and recall, and the confusion matrix (confusion[true][predicted]).
+Evaluates the project's latest trained run on the whole test set of its dataset (MNIST, or the data
+given with --data): testAccuracy, testLoss, testExamples, per-class precision and recall, and the
+confusion matrix (confusion[true][predicted]).
 
 Options:
+  --data PATH      the run's own dataset (needed when it was trained with --data); checked against
+                   the run: the same classes in the same order and the same example shape
+  --label, --stream, --cache, --normalize   as for train --data (give the same --normalize)
   --report FILE    write the JSON report instead of printing it to stdout
   --backend NAME   auto (default), wasm or cpu
   -h, --help       this help
@@ -66,7 +75,10 @@ scaled to [0, 1]. MNIST digits are white on black; use --mnist-style for photos 
 dark digits on light paper.
 
 Options:
-  --report FILE    write the JSON report ({predictions: [{file, probabilities, class}]}) instead of stdout
+  --data PATH      the run's own dataset (checked like eval --data): its class names label the
+                   predictions and its scale/mean/std are applied as in training
+  --label, --stream, --cache, --normalize   as for train --data (give the same --normalize)
+  --report FILE    write the JSON report ({predictions: [{file, probabilities, class, label}]}) instead of stdout
   --mnist-style    prepare images like MNIST: invert dark-on-light, crop to the ink, fit 20×20,
                    centre by mass in 28×28
   --backend NAME   auto (default), wasm or cpu

@@ -7,7 +7,8 @@ import { basename, join, relative, resolve } from 'node:path';
 import { gunzip as gunzipCb, inflateRaw as inflateRawCb } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { RgbaImage } from '../../renderer/src/core/data/image-input';
-import { DataImportError, importDataset, type DatasetSummary, type ImportedDataset, type ImportInput, type SourceFile } from '../../renderer/src/core/data/sources';
+import type { SourceData } from '../../renderer/src/core/data/arrays';
+import { DataImportError, detectFormat, importDataset, type DatasetSummary, type ImportedDataset, type ImportInput, type Normalization, type SourceFile } from '../../renderer/src/core/data/sources';
 import { parse, stringFlag } from '../args';
 import { checkWritable, writeReport } from '../common';
 import { CliError, EXIT, type Io } from '../io';
@@ -40,7 +41,10 @@ export function readPath(command: string, path: string, cwd: string): ImportInpu
   } catch {
     throw new CliError(`${command}: cannot read ${path}: no such file or folder`);
   }
-  const file = (abs: string, rel: string): SourceFile => ({ path: rel, size: statSync(abs).size, read: async () => new Uint8Array(await readFile(abs)) });
+  const file = (abs: string, rel: string): SourceFile => {
+    const st = statSync(abs);
+    return { path: rel, size: st.size, mtimeMs: st.mtimeMs, read: async () => new Uint8Array(await readFile(abs)) };
+  };
   if (!isDir) return { files: [file(full, basename(full))], name: basename(full) };
   const files: SourceFile[] = [];
   const dirs: string[] = [];
@@ -60,22 +64,83 @@ export function readPath(command: string, path: string, cwd: string): ImportInpu
   return { files, dirs, name: basename(full) };
 }
 
+/** Unusable data as a CliError (exit 2) that names the reason and the first skipped files. */
+export function dataError(command: string, path: string, e: unknown): unknown {
+  if (!(e instanceof DataImportError)) return e;
+  const why = e.skipped.slice(0, 3).map((s) => `${s.file}: ${s.reason}`).join('; ');
+  return new CliError(`${command}: ${path} cannot be used: ${e.message}${why ? ` (${why}${e.skipped.length > 3 ? '; …' : ''})` : ''}`, EXIT.usage);
+}
+
 /** Imports `path` in Node; unusable data is a CliError (exit 2) that names the reason. */
-export async function importPath(command: string, path: string, cwd: string, label?: string, onProgress?: (done: number, total: number) => void): Promise<ImportedDataset> {
+export async function importPath(command: string, path: string, cwd: string, label?: string, onProgress?: (done: number, total: number) => void, normalization?: Normalization): Promise<ImportedDataset> {
   const input = readPath(command, path, cwd);
   try {
-    return await importDataset(input, label === undefined ? {} : { label }, {
+    return await importDataset(input, { ...(label === undefined ? {} : { label }), ...(normalization ? { normalization } : {}) }, {
       decodeImage: nodeDecodeImage,
       gunzip: async (b) => new Uint8Array(await promisify(gunzipCb)(b)),
       inflateRaw: async (b) => new Uint8Array(await promisify(inflateRawCb)(b)),
       onProgress: onProgress && ((p) => onProgress(p.done, p.total)),
     });
   } catch (e) {
-    if (e instanceof DataImportError) {
-      const why = e.skipped.slice(0, 3).map((s) => `${s.file}: ${s.reason}`).join('; ');
-      throw new CliError(`${command}: ${path} cannot be used: ${e.message}${why ? ` (${why}${e.skipped.length > 3 ? '; …' : ''})` : ''}`, EXIT.usage);
-    }
-    throw e;
+    throw dataError(command, path, e);
+  }
+}
+
+/** Image folders with more bytes of files than this train streamed from the decode cache (--stream forces it). */
+export const STREAM_THRESHOLD_BYTES = 256 * 2 ** 20;
+
+export interface UserData {
+  data: SourceData;
+  summary: DatasetSummary;
+  /** Streamed from the decode cache (its file is open until `close`). */
+  streamed: boolean;
+  close?: () => void;
+}
+
+/**
+ * --data for train/eval/predict: an image folder larger than STREAM_THRESHOLD_BYTES (or any with
+ * --stream) is decoded once into the cache (--cache DIR, default in the OS temp dir) and streamed
+ * from it; everything else is imported into memory.
+ */
+export interface DataFlags {
+  label?: string;
+  stream?: boolean;
+  cache?: string;
+  normalize?: Normalization;
+}
+
+const NORMALIZE: Normalization[] = ['unit', 'standardize', 'per-channel'];
+
+/** The --data companions (--label, --stream, --cache, --normalize) from parsed flags, checked. */
+export function dataFlags(command: string, values: Record<string, string | boolean | undefined>): DataFlags {
+  const normalize = stringFlag(command, 'normalize', values.normalize);
+  if (normalize !== undefined && !NORMALIZE.includes(normalize as Normalization)) throw new CliError(`${command}: --normalize takes ${NORMALIZE.join(', ')}, got "${normalize}"`);
+  const cache = stringFlag(command, 'cache', values.cache);
+  const label = stringFlag(command, 'label', values.label);
+  return { ...(label !== undefined ? { label } : {}), stream: values.stream === true, ...(cache !== undefined ? { cache } : {}), ...(normalize ? { normalize: normalize as Normalization } : {}) };
+}
+
+/** Flags every --data command takes. */
+export const DATA_FLAGS = { data: { type: 'string' }, label: { type: 'string' }, stream: { type: 'boolean' }, cache: { type: 'string' }, normalize: { type: 'string' } } as const;
+
+export async function loadUserData(command: string, path: string, opts: DataFlags, io: Io): Promise<UserData> {
+  const input = readPath(command, path, io.cwd);
+  const bytes = input.files.reduce((a, f) => a + (f.size ?? 0), 0);
+  const folder = (input.dirs?.length ?? 0) > 0 && detectFormat(input.files) === 'images';
+  if (opts.stream && !folder) throw new CliError(`${command}: --stream works for image folders (class sub-folders); leave it out for this data`);
+  if (!folder || !(opts.stream || bytes > STREAM_THRESHOLD_BYTES)) return { ...(await importPath(command, path, io.cwd, opts.label, undefined, opts.normalize)), streamed: false };
+  const { cachedFolder, defaultCacheDir } = await import('../data-cache');
+  const cacheDir = opts.cache ? resolve(io.cwd, opts.cache) : defaultCacheDir();
+  try {
+    const c = await cachedFolder({ ...input, name: input.name ?? basename(path) }, nodeDecodeImage, {
+      cacheDir,
+      ...(opts.normalize ? { normalization: opts.normalize } : {}),
+      onProgress: (done, total) => io.stderr.write(`\rDecoding into the cache: ${done}/${total}`),
+    });
+    io.stderr.write(`${c.fromCache ? '' : '\n'}Streaming ${c.summary.name} (${c.summary.train} train + ${c.summary.test} test) from ${c.file}${c.fromCache ? ', decoded before' : ''}\n`);
+    return { data: c.data, summary: c.summary, streamed: true, close: c.close };
+  } catch (e) {
+    throw dataError(command, path, e);
   }
 }
 

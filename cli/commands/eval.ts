@@ -1,13 +1,16 @@
-// netwright eval <trained project>: the latest trained run on the whole MNIST test set, through the
-// job server's load + evaluate jobs: loss, accuracy, per-class precision/recall, confusion matrix.
+// netwright eval <trained project> [--data PATH]: the latest trained run on the whole test set of
+// its dataset (MNIST, or the imported data given with --data and checked against the run's
+// dataset), through the job server's load + evaluate jobs: loss, accuracy, per-class
+// precision/recall, confusion matrix.
 import { perClassMetrics } from '../../renderer/src/core/eval/metrics';
 import { parse, stringFlag } from '../args';
 import { backendChain, checkGraph, checkWritable, readProjectFile, trainedRun, writeReport } from '../common';
 import { newId } from '../engine';
 import { CliError, type Io } from '../io';
-import { loadRun } from './shared';
+import { DATA_FLAGS, dataFlags } from './data';
+import { loadRun, runData } from './shared';
 
-const FLAGS = { report: { type: 'string' }, backend: { type: 'string' } } as const;
+const FLAGS = { report: { type: 'string' }, backend: { type: 'string' }, ...DATA_FLAGS } as const;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse('eval', argv, FLAGS);
@@ -21,8 +24,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const now = io.now ?? (() => performance.now());
   const t0 = now();
 
-  const { engine, runId } = await loadRun('eval', record, backends, path, io);
-  io.stderr.write(`Evaluating run "${record.name}" of ${path} on the MNIST test set (${engine.backend?.name ?? '?'})\n`);
+  const dataPath = stringFlag('eval', 'data', values.data);
+  const data = await runData('eval', record, dataPath, dataFlags('eval', values), io, true);
+  const { engine, runId } = await loadRun('eval', record, backends, path, io, data?.ref);
+  const setName = data ? `the test set of ${data.summary.name} (${data.summary.test} examples)` : 'the MNIST test set';
+  io.stderr.write(`Evaluating run "${record.name}" of ${path} on ${setName} (${engine.backend?.name ?? '?'})\n`);
   let lastShown = 0;
   const { evaluation } = await engine.job({ type: 'evaluate', jobId: newId('eval'), runId }, (fraction) => {
     if (fraction - lastShown >= 0.25 || fraction === 1) {
@@ -31,14 +37,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
   }).catch((e: Error) => {
     throw new CliError(`eval: ${e.message}`, 1);
-  });
+  }).finally(() => data?.close?.());
   const seconds = (now() - t0) / 1000;
-  const perClass = perClassMetrics(evaluation.confusion).map((m, c) => ({ class: c, precision: m.precision, recall: m.recall, support: m.support }));
+  const names = data?.summary.classes;
+  const perClass = perClassMetrics(evaluation.confusion).map((m, c) => ({ class: c, ...(names ? { name: names[c] } : {}), precision: m.precision, recall: m.recall, support: m.support }));
   const report = {
     command: 'eval',
     project: path,
     runId: record.id,
     runName: record.name,
+    dataset: data ? data.summary.name : 'MNIST',
+    ...(names ? { classNames: names } : {}),
     testAccuracy: evaluation.accuracy,
     testLoss: evaluation.loss,
     testExamples: evaluation.count,

@@ -15,21 +15,23 @@ import { CliError, EXIT, type Io } from '../io';
 import { mnistRef } from '../mnist';
 import { ProgressReporter } from '../progress';
 import { checkMnistInput } from './shared';
-import { describe as describeData, importPath } from './data';
+import { DATA_FLAGS, dataFlags, describe as describeData, loadUserData, type DataFlags } from './data';
 
 /**
- * --data: the dataset imported with the app's parsers, and the network made to fit it (the Input
- * block takes the data's shape, the classifier its class count) when the project's does not.
+ * --data: the dataset imported with the app's parsers (or, for a large image folder or --stream,
+ * decoded once into the disk cache and streamed from it), and the network made to fit it (the
+ * Input block takes the data's shape, the classifier its class count) when the project's does not.
  */
-async function userData(path: string, label: string | undefined, graph: Graph, io: Io): Promise<{ dataset: DatasetRef; graph: Graph; descriptor: DatasetDescriptor }> {
-  const { data, summary } = await importPath('train', path, io.cwd, label);
+async function userData(path: string, opts: DataFlags, graph: Graph, io: Io): Promise<{ dataset: DatasetRef; graph: Graph; descriptor: DatasetDescriptor; close?: () => void }> {
+  const loaded = await loadUserData('train', path, opts, io);
+  const { data, summary } = loaded;
   io.stderr.write(describeData(summary));
   const { checkDataFit, applyFitFixes } = await import('../../renderer/src/core/data/sources');
   const issues = checkDataFit(graph, { height: summary.shape[0], width: summary.shape[1], channels: summary.shape[2], classes: summary.classes.length });
   for (const i of issues) io.stderr.write(`Fitting the network to the data: ${i.message}; ${i.fix.label}\n`);
   const id = newId('data');
   const descriptor: DatasetDescriptor = { kind: 'imported', id, name: summary.name, format: summary.format, shape: summary.shape, classes: summary.classes, train: summary.train, test: summary.test };
-  return { dataset: { kind: 'memory', id, name: summary.name, data }, graph: applyFitFixes(graph, issues), descriptor };
+  return { dataset: { kind: 'memory', id, name: summary.name, data }, graph: applyFitFixes(graph, issues), descriptor, ...(loaded.close ? { close: loaded.close } : {}) };
 }
 
 const FLAGS = {
@@ -42,8 +44,7 @@ const FLAGS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   report: { type: 'string' },
-  data: { type: 'string' },
-  label: { type: 'string' },
+  ...DATA_FLAGS,
 } as const;
 
 /** The source's settings with the flags applied, range-checked like the settings form. */
@@ -89,13 +90,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const outPath = checkWritable('train', 'out', stringFlag('train', 'out', values.out), io);
   const reportPath = checkWritable('train', 'report', stringFlag('train', 'report', values.report), io);
   const dataPath = stringFlag('train', 'data', values.data);
-  const label = stringFlag('train', 'label', values.label);
-  if (label !== undefined && dataPath === undefined) throw new CliError('train: --label needs --data');
+  const dflags = dataFlags('train', values);
+  const needsData = dflags.label !== undefined ? 'label' : dflags.stream ? 'stream' : dflags.cache !== undefined ? 'cache' : dflags.normalize ? 'normalize' : null;
+  if (needsData && dataPath === undefined) throw new CliError(`train: --${needsData} needs --data`);
   const now = io.now ?? (() => performance.now());
   const t0 = now();
-  const { dataset, graph, descriptor } = dataPath === undefined
-    ? { dataset: mnistRef(io.env), graph: source.project.graph, descriptor: undefined }
-    : await userData(dataPath, label, source.project.graph, io);
+  const { dataset, graph, descriptor, close } = dataPath === undefined
+    ? { dataset: mnistRef(io.env), graph: source.project.graph, descriptor: undefined, close: undefined }
+    : await userData(dataPath, dflags, source.project.graph, io);
 
   const engine = await Engine.create();
   if (dataPath === undefined) await checkMnistInput('train', graph);
@@ -209,5 +211,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
       (outPath ? ` Saved ${outPath}.` : ' Not saved (use --out FILE).'),
   );
   await writeReport('train', report, reportPath, io);
+  close?.(); // the streamed data's file: no more reads
   return done.stopped && stopping ? EXIT.interrupted : EXIT.ok;
 }

@@ -99,7 +99,7 @@ describe('dataset store', () => {
     expect(again.current?.id).toBe(id);
     expect(again.current?.summary).toEqual(summary);
     const ref = again.refFor(id);
-    expect(ref.kind === 'memory' && ref.data?.train.images).toEqual(data.current!.data.train.images);
+    expect(ref.kind === 'memory' && ref.data && 'images' in ref.data.train && ref.data.train.images).toEqual(data.current!.data.train.images);
     expect(again.showPreview).toBe(false);
   });
 

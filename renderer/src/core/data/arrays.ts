@@ -35,6 +35,12 @@ export interface StreamedDataset extends Omit<ImageDataset, 'images'> {
 /** Either kind: training and evaluation read both through `readBatch` (dataset.ts). */
 export type AnyDataset = ImageDataset | StreamedDataset;
 
+/** Train and test splits of either kind: in memory, or streamed from disk (the CLI's decode cache). */
+export interface SourceData {
+  train: AnyDataset;
+  test: AnyDataset;
+}
+
 export function isStreamed(ds: AnyDataset): ds is StreamedDataset {
   return typeof (ds as StreamedDataset).read === 'function';
 }

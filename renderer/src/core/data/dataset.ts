@@ -3,16 +3,23 @@
 // float32 pixels (NumPy, CSV) are kept as they are.
 import * as tf from '@tensorflow/tfjs';
 import { decodeIdx, type IdxTensor } from './idx';
-import { isStreamed, labelArray, seededRandom, streamedOf, type AnyDataset, type ImageDataset, type LabelArray, type StreamedDataset } from './arrays';
+import { isStreamed, labelArray, seededRandom, streamedOf, type AnyDataset, type ImageDataset, type LabelArray, type SourceData, type StreamedDataset } from './arrays';
 import { applyAugmentation, drawAugmentation, type Augmentation } from './augment';
 
 // Kept here for the many importers; defined in arrays.ts so that tfjs-free code (parsers, the CLI's
 // argument checks) can use them without loading TensorFlow.js.
-export { isStreamed, labelArray, seededRandom, streamedOf, type AnyDataset, type ImageDataset, type LabelArray, type StreamedDataset };
+export { isStreamed, labelArray, seededRandom, streamedOf, type AnyDataset, type ImageDataset, type LabelArray, type SourceData, type StreamedDataset };
 
 export interface TrainTestData {
   train: ImageDataset;
   test: ImageDataset;
+}
+
+/** Reads a streamed split whole into memory (jobs that index images directly: samples, viz, lab). */
+export async function inMemory(ds: AnyDataset): Promise<ImageDataset> {
+  if (!isStreamed(ds)) return ds;
+  const { read: _read, dtype: _dtype, ...meta } = ds;
+  return { ...meta, images: await ds.read(Uint32Array.from({ length: ds.count }, (_, i) => i)) };
 }
 
 export class DatasetError extends Error {

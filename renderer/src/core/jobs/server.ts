@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../graph/types';
 import { CompileError } from '../compile/compiler';
-import { loadMnist, type FetchFn, type TrainTestData } from '../data/dataset';
+import { inMemory, isStreamed, loadMnist, type FetchFn, type SourceData, type TrainTestData } from '../data/dataset';
 import { checkDataFit } from '../data/sources/fit';
 import { evaluateDetailed, evaluationSample, isCancelled, predictProbabilities } from '../eval/evaluate';
 import { chooseBackend, describeBackend, measureTraining, probeTraining, type BackendLoaders, type LoaderOptions } from '../train/backends';
@@ -74,7 +74,7 @@ export function isDeviceLoss(e: unknown): boolean {
 export class JobServer {
   private runs = new Map<string, RunEntry>();
   private jobs = new Map<string, { cancelled: boolean }>();
-  private data = new Map<string, Promise<TrainTestData>>();
+  private data = new Map<string, Promise<SourceData>>();
   /** Training runs one at a time, in order; other jobs interleave at batch boundaries. */
   private queue: Promise<void> = Promise.resolve();
   private backendKey: string | null = null;
@@ -149,8 +149,8 @@ export class JobServer {
    * that brings its arrays replaces the entry; only the newest two are kept). With `graph`, the
    * network is checked against the data first: a mismatch is an error on the block to change.
    */
-  private loadData(ref: DatasetRef, onProgress?: (m: string) => void, graph?: Graph): Promise<TrainTestData> {
-    let p: Promise<TrainTestData> | undefined;
+  private loadData(ref: DatasetRef, onProgress?: (m: string) => void, graph?: Graph): Promise<SourceData> {
+    let p: Promise<SourceData> | undefined;
     if (ref.kind === 'memory') {
       const key = `memory:${ref.id}`;
       if (ref.data) {
@@ -177,6 +177,12 @@ export class JobServer {
       if (issue) throw new CompileError(`${issue.message}: ${issue.fix.label}`, issue.blockId);
       return d;
     });
+  }
+
+  /** The run's data with both splits in memory (a streamed dataset is read whole): for jobs that index images. */
+  private async loadImages(ref: DatasetRef): Promise<TrainTestData> {
+    const d = await this.loadData(ref);
+    return { train: await inMemory(d.train), test: await inMemory(d.test) };
   }
 
   /**
@@ -440,18 +446,21 @@ export class JobServer {
         const run = this.runs.get(msg.runId);
         if (!run) throw new Error(`unknown run ${msg.runId}`);
         const data = await this.loadData(run.dataset);
-        const ds = msg.split === 'test' ? data.test : data.train;
+        const whole = msg.split === 'test' ? data.test : data.train;
+        for (const idx of msg.indices) if (!Number.isInteger(idx) || idx < 0 || idx >= whole.count) throw new Error(`sample index ${idx} is outside 0..${whole.count - 1}`);
+        // A streamed split: only the asked examples are read, then indexed 0..n-1.
+        const ds = isStreamed(whole) ? { ...whole, images: await whole.read(msg.indices), labels: Int32Array.from(msg.indices, (i) => whole.labels[i]) } : whole;
+        const at = (i: number, idx: number) => (isStreamed(whole) ? i : idx);
         const size = ds.height * ds.width * ds.channels;
         const images = new Uint8Array(msg.indices.length * size);
         // Float datasets: their values as stored, and display bytes scaled back to 0..255 per image.
         const values = ds.images instanceof Float32Array ? new Float32Array(msg.indices.length * size) : undefined;
         const labels = new Int32Array(msg.indices.length);
         msg.indices.forEach((idx, i) => {
-          if (!Number.isInteger(idx) || idx < 0 || idx >= ds.count) throw new Error(`sample index ${idx} is outside 0..${ds.count - 1}`);
-          const one = ds.images.subarray(idx * size, (idx + 1) * size);
+          const one = ds.images.subarray(at(i, idx) * size, (at(i, idx) + 1) * size);
           images.set(displayBytes(one, ds.scale), i * size);
           values?.set(one, i * size);
-          labels[i] = ds.labels[idx];
+          labels[i] = ds.labels[at(i, idx)];
         });
         const names = ds.classNames ? { classNames: ds.classNames } : {};
         return { kind: 'samples', images, height: ds.height, width: ds.width, channels: ds.channels, labels, ...(values ? { values } : {}), ...names };
@@ -466,11 +475,11 @@ export class JobServer {
       case 'viz-attribution':
       case 'viz-maximize': {
         const { run, model } = this.modelOf(msg.runId);
-        return visualize(msg, { model, graph: run.graph, data: () => this.loadData(run.dataset), progress, cancelled: () => job.cancelled });
+        return visualize(msg, { model, graph: run.graph, data: () => this.loadImages(run.dataset), progress, cancelled: () => job.cancelled });
       }
       case 'lab': {
         const { run, model } = this.modelOf(msg.runId);
-        const result = await runLabTask(msg.task, { model, modelOf: (id) => this.modelOf(id).model, data: () => this.loadData(run.dataset), progress, cancelled: () => job.cancelled });
+        const result = await runLabTask(msg.task, { model, modelOf: (id) => this.modelOf(id).model, data: () => this.loadImages(run.dataset), progress, cancelled: () => job.cancelled });
         return { kind: 'lab', result };
       }
       default:

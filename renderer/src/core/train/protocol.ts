@@ -2,7 +2,7 @@
 // serves jobs against them. Messages are a typed union of plain data (structured-clone safe),
 // handled exhaustively on both sides (see assertNever). The renderer never touches tensors; the
 // worker never touches the DOM or stores.
-import type { TrainTestData } from '../data/dataset';
+import type { SourceData } from '../data/dataset';
 import type { Graph } from '../graph/types';
 import type { LabTask, LabTaskResult } from '../lab/types';
 import type { ActivationsPayload, AttributionPayload, FiltersPayload, MaximizePayload, PatchesPayload, VizInput } from '../viz/types';
@@ -18,7 +18,7 @@ export type { BackendName, OptimizerName, TrainConfig } from './config';
  */
 export type DatasetRef =
   | { kind: 'mnist'; baseUrl: string }
-  | { kind: 'memory'; id: string; name: string; data?: TrainTestData };
+  | { kind: 'memory'; id: string; name: string; data?: SourceData };
 
 export type TrainPhase = 'loading-data' | 'compiling' | 'probing' | 'training' | 'evaluating';
 

@@ -3,7 +3,7 @@
 // a stratified seeded test split when the data has none, statistics, and the warnings a user
 // should see before training (imbalance, duplicates, classes with too few examples).
 import { labelArray, seededRandom, type ImageDataset } from '../arrays';
-import { DataImportError, type DatasetSummary, type ImportedDataset, type ImportOptions, type Skipped } from './types';
+import { DataImportError, type DatasetSummary, type ImportedDataset, type ImportOptions, type Normalization, type Skipped } from './types';
 
 /** Examples of one split as parsed: count × H×W×C values and one label value each. */
 export interface RawSplit {
@@ -116,6 +116,17 @@ function countDuplicates(sets: ImageDataset[]): number {
   return dup;
 }
 
+/** The mean/std a normalization mode applies, from the train split's channel statistics; null for 'unit'. */
+export function normalizationFrom(stats: { mean: number[]; std: number[] }, norm: Normalization): { mean: number[]; std: number[] } | null {
+  if (norm === 'unit') return null;
+  const c = stats.mean.length;
+  const pooledMean = stats.mean.reduce((a, b) => a + b, 0) / c;
+  const pooledStd = Math.sqrt(stats.std.reduce((a, s, k) => a + s * s + (stats.mean[k] - pooledMean) ** 2, 0) / c);
+  const mean = norm === 'per-channel' ? stats.mean : new Array<number>(c).fill(pooledMean);
+  const std = (norm === 'per-channel' ? stats.std : new Array<number>(c).fill(pooledStd)).map((s) => s || 1);
+  return { mean, std };
+}
+
 /** Builds the datasets and their summary; refuses data that cannot train a classifier. */
 export function assemble(raw: RawDataset, options: ImportOptions = {}): ImportedDataset {
   const all = [...raw.train.labels, ...(raw.test?.labels ?? [])];
@@ -136,15 +147,8 @@ export function assemble(raw: RawDataset, options: ImportOptions = {}): Imported
     train = subset(train, split.train);
   }
   const stats = channelStats(train);
-  const norm = options.normalization ?? 'unit';
-  if (norm !== 'unit') {
-    const c = raw.shape[2];
-    const pooledMean = stats.mean.reduce((a, b) => a + b, 0) / c;
-    const pooledStd = Math.sqrt(stats.std.reduce((a, s, k) => a + s * s + (stats.mean[k] - pooledMean) ** 2, 0) / c);
-    const mean = norm === 'per-channel' ? stats.mean : new Array<number>(c).fill(pooledMean);
-    const std = (norm === 'per-channel' ? stats.std : new Array<number>(c).fill(pooledStd)).map((s) => s || 1);
-    for (const ds of [train, test]) Object.assign(ds, { mean, std });
-  }
+  const norm = normalizationFrom(stats, options.normalization ?? 'unit');
+  if (norm) for (const ds of [train, test]) Object.assign(ds, norm);
   const trainCounts = counts(train);
   const testCounts = counts(test);
   const duplicates = countDuplicates([train, test]);

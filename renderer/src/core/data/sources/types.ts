@@ -8,6 +8,8 @@ import type { ImageDataset, TrainTestData } from '../dataset';
 export interface SourceFile {
   path: string;
   size?: number;
+  /** Last modification time (ms), where the host knows it: part of a decode cache's key. */
+  mtimeMs?: number;
   read(): Promise<Uint8Array>;
 }
 

@@ -147,6 +147,8 @@ function toBlock(l: Layer, isOutput: boolean): { type: BlockType; params: Params
       return { type: 'Dense', params: { units: Number(c.units), activation: activationOf(c.activation, l.name), useBias: c.use_bias !== false, ...initializerOf(c.kernel_initializer) } };
     case 'Flatten':
       return { type: 'Flatten', params: {} };
+    case 'Upsample2D':
+      return { type: 'Upsample2D', params: { factor: Number(c.factor ?? 2) } };
     case 'Activation':
       return { type: 'Activation', params: { fn: activationOf(c.activation, l.name) } };
     case 'BatchNormalization': {

@@ -94,5 +94,18 @@ describe('netwright experiment', () => {
     expect(flipRate[flipRate.length - 1]).toBeGreaterThan(0.5);
     expect(accuracy[accuracy.length - 1]).toBeLessThan(accuracy[0] - 0.3);
     expect(r.holds).toBe(true);
+    // The picture: images at their smallest flipping ε (to 0.005), original, perturbation and adversarial with both predictions.
+    const examples = r.verdict.numbers.examples as { shape: number[]; epsilon: number | null; resolution: number; original: number[]; adversarial: number[]; perturbation: number[]; clean: { label: number; probability: number }; attacked: { label: number; probability: number } }[];
+    expect(examples.length).toBe(5);
+    const flipped = examples.filter((e) => e.epsilon !== null);
+    expect(flipped.length).toBeGreaterThan(0);
+    for (const e of flipped) {
+      expect(e.attacked.label).not.toBe(e.clean.label);
+      expect(e.resolution).toBe(0.005);
+      expect(e.original.length).toBe(e.shape.reduce((a, b) => a * b, 1));
+      expect(e.adversarial.length).toBe(e.original.length);
+      expect(Math.max(...e.adversarial.map((v, i) => Math.abs(v - e.original[i])))).toBeLessThanOrEqual(e.epsilon! + 1e-3);
+      expect(e.clean.probability).toBeGreaterThan(0);
+    }
   }, 60_000);
 });

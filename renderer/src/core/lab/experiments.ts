@@ -250,9 +250,15 @@ const adversarial: Experiment = {
     const holds = nonDecreasing(r.flipRate, 0.01) && r.flipRate[r.flipRate.length - 1] - r.flipRate[0] >= 0.2;
     const flips = r.smallestFlip.filter((e): e is number => e !== null).sort((a, b) => a - b);
     const median = flips.length ? flips[Math.floor(flips.length / 2)] : null;
+    // The picture: a few test images, each at the smallest ε (to 0.005) that flips it.
+    const ex = await job('net', { kind: 'fgsm-example', count: 5, maxEpsilon: EPSILONS[EPSILONS.length - 1], step: 0.005 });
+    if (ex.kind !== 'fgsm-example') throw new Error('expected FGSM examples');
     return {
       holds,
-      numbers: { epsilons: r.epsilons, flipRate: r.flipRate, accuracy: r.accuracy, medianSmallestFlip: median, flippedWithinRange: flips.length / r.count },
+      numbers: {
+        epsilons: r.epsilons, flipRate: r.flipRate, accuracy: r.accuracy, medianSmallestFlip: median, flippedWithinRange: flips.length / r.count,
+        examples: ex.examples,
+      },
       comparison: r.epsilons.map((e, i) => acc(`Accuracy at ε = ${e}`, r.accuracy[i])),
       summary: holds ? `Flip rate rises from ${pct(r.flipRate[0])} to ${pct(r.flipRate[r.flipRate.length - 1])} at ε = ${r.epsilons[r.epsilons.length - 1]}; half the flipped images flip by ε = ${median}.`
         : `Not this time: flip rates ${r.flipRate.map(pct).join(', ')}.`,

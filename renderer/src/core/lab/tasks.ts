@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainTestData } from '../data/dataset';
 import { makeBatch } from '../data/dataset';
-import { fgsmSweep } from '../eval/adversarial';
+import { fgsmExample, fgsmSweep, type FgsmExample } from '../eval/adversarial';
 import { ensembleAccuracy } from '../eval/ensemble';
 import { evaluationSample } from '../eval/evaluate';
 import { layerFeatures, linearProbe } from '../eval/probe';
@@ -55,6 +55,22 @@ export async function runLabTask(task: LabTask, ctx: LabTaskContext): Promise<La
       ctx.progress(0, `Attacking ${idx.length} test images`);
       const sweep = await fgsmSweep(ctx.model, data.test, idx, task.epsilons, { yieldFn: async () => (checkCancelled(ctx), yieldNow()) });
       return { kind: 'fgsm', ...sweep };
+    }
+    case 'fgsm-example': {
+      // A seeded sample; the images the model gets right first (a flip of a wrong answer shows less).
+      const idx = Array.from(evaluationSample(data.test.count, Math.max(task.count * 4, task.count), task.seed ?? 2));
+      const examples: FgsmExample[] = [];
+      const misses: FgsmExample[] = [];
+      for (const [i, index] of idx.entries()) {
+        if (examples.length >= task.count) break;
+        checkCancelled(ctx);
+        ctx.progress(i / idx.length, `Looking for the smallest ε that flips test image ${index}`);
+        const ex = await fgsmExample(ctx.model, data.test, index, { maxEpsilon: task.maxEpsilon, step: task.step });
+        if (ex.clean.label === ex.label) examples.push(ex);
+        else misses.push(ex);
+        await yieldNow();
+      }
+      return { kind: 'fgsm-example', examples: [...examples, ...misses].slice(0, task.count) };
     }
     case 'ensemble': {
       const idx = evaluationSample(data.test.count, task.count, task.seed ?? 1);

@@ -1,7 +1,7 @@
 // Plain data of the lab's worker jobs (structured-clone safe): what the runner asks of a trained
 // run's model, and what comes back. The job server answers them with tasks.ts.
 import type { EnsembleResult } from '../eval/ensemble';
-import type { FgsmSweep } from '../eval/adversarial';
+import type { FgsmExample, FgsmSweep } from '../eval/adversarial';
 import type { EmbeddingPoint } from '../eval/embedding';
 import type { Reconstruction } from '../eval/reconstruction';
 import type { Graph } from '../graph/types';
@@ -11,6 +11,11 @@ export type LabTask =
   | { kind: 'probe'; layers: string[]; trainCount: number; testCount: number; epochs?: number; seed?: number }
   /** FGSM on a seeded sample of `count` test images for each ε. */
   | { kind: 'fgsm'; epsilons: number[]; count: number; seed?: number }
+  /**
+   * FGSM pictures: for `count` test images (a seeded sample, correctly classified ones first), the
+   * smallest ε on a grid of `step` up to `maxEpsilon` that flips the prediction, and the three images.
+   */
+  | { kind: 'fgsm-example'; count: number; maxEpsilon: number; step: number; seed?: number }
   /** The averaged probabilities of the job's run and `others` on a seeded sample of `count` test images. */
   | { kind: 'ensemble'; others: string[]; count: number; seed?: number }
   /**
@@ -33,6 +38,7 @@ export interface ProbeLayerResult {
 export type LabTaskResult =
   | { kind: 'probe'; layers: ProbeLayerResult[] }
   | ({ kind: 'fgsm' } & FgsmSweep)
+  | { kind: 'fgsm-example'; examples: FgsmExample[] }
   | ({ kind: 'ensemble' } & EnsembleResult)
   /** Points {x, y, label, index} and the fraction whose nearest neighbour shares their class. */
   | { kind: 'embed'; layer: string; points: EmbeddingPoint[]; neighbourAgreement: number }

@@ -118,6 +118,9 @@ describe('lab store (app driver over the training worker)', () => {
     const recs = ids.map((id) => runs.byId.get(id)!);
     expect(recs.map((r) => r.name)).toEqual(['Vanishing gradients · 6 × Dense 64, sigmoid', 'Vanishing gradients · 6 × Dense 64, ReLU']);
     expect(recs.every((r) => r.state === 'done')).toBe(true);
+    // Marked as the experiment's runs (the run summary shows them as lab runs, not as stale ones).
+    expect(recs.map((r) => r.lab)).toEqual([{ experiment: 'vanishing-gradients', variant: 'sigmoid' }, { experiment: 'vanishing-gradients', variant: 'relu' }]);
+    expect(report!.records.map((r) => r.lab?.variant)).toEqual(['sigmoid', 'relu']);
     expect(recs[0].curves.gradientNorms?.[0].norms.dense_1).toBe(1e-4);
     expect(recs[1].curves.gradientNorms?.[0].norms.dense_1).toBe(1);
     await tick();

@@ -31,6 +31,8 @@ export interface AppDriverOptions {
   /** Aborting cancels the running job and ends the experiment after the run that is training. */
   signal?: AbortSignal;
   onJobProgress?: (fraction: number, message: string) => void;
+  /** Called once a run's record exists (the lab marks it as its own). */
+  onStarted?: (runId: string) => void;
 }
 
 /** A LabDriver over the app's worker (the training store's transport). */
@@ -46,6 +48,7 @@ export function appLabDriver(t: LabTransport, o: AppDriverOptions): LabDriver {
         ...(msg.gradientNormsEvery ? { gradientNormsEvery: msg.gradientNormsEvery } : {}),
       });
       if (!started) throw new LabError('Another run is training (or the settings are invalid): stop it, then run the experiment.');
+      o.onStarted?.(started.runId);
       const done = await started.ended;
       if (o.signal?.aborted) throw cancelled();
       return done;
@@ -141,6 +144,7 @@ export const useLabStore = defineStore('lab', () => {
     const plan = exp.runs();
     progress.value = plan.map((r) => ({ key: r.key, label: r.label, runId: null, state: 'waiting', fraction: 0 }));
     const labels = new Map<string, string>();
+    const keys = new Map<string, string>();
     const index = new Map<string, number>();
     const ctrl = new AbortController();
     abort = ctrl;
@@ -151,6 +155,11 @@ export const useLabStore = defineStore('lab', () => {
       name: (runId) => `${exp.title} · ${labels.get(runId) ?? runId}`,
       signal: ctrl.signal,
       onJobProgress: (_f, message) => (jobMessage.value = message),
+      // The record says which experiment and run it belongs to (the run summary shows it as a lab run).
+      onStarted: (runId) => {
+        const key = keys.get(runId);
+        if (key !== undefined && runs.byId.has(runId)) runs.update(runId, { lab: { experiment: id, variant: key } });
+      },
     });
     try {
       const rep = await runExperiment(exp, driver, {
@@ -161,6 +170,7 @@ export const useLabStore = defineStore('lab', () => {
         cancelled: () => ctrl.signal.aborted,
         onRunStart: (r, i, _n, runId) => {
           labels.set(runId, r.label);
+          keys.set(runId, r.key);
           index.set(r.key, i);
           setRun(i, { runId, state: 'running' });
         },

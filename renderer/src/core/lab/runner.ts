@@ -83,7 +83,7 @@ export async function runExperiment(exp: Experiment, driver: LabDriver, o: RunEx
     const config = runConfig(exp, run, o);
     const runId = idOf(run.key);
     o.onRunStart?.(run, i, runs.length, runId);
-    let record = newRunRecord(runId, `${exp.title}: ${run.label}`, run.graph, config, Date.now());
+    let record: RunRecord = { ...newRunRecord(runId, `${exp.title}: ${run.label}`, run.graph, config, Date.now()), lab: { experiment: exp.id, variant: run.key } };
     const norms: GradientNormsReading[] = [];
     const done = await driver.train(
       {

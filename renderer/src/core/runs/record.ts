@@ -53,6 +53,8 @@ export interface RunRecord {
   epoch: number;
   metrics?: RunMetrics;
   error?: string;
+  /** Set when the run belongs to a Lab experiment (its id and the run's key in it). */
+  lab?: { experiment: string; variant: string };
   /** Final (or last paused) weights; absent while a run has produced none. */
   weights?: WeightsBlob;
 }

@@ -12,8 +12,9 @@ import {
 } from 'electron';
 import { basename } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/channels';
-import type { OpenedFile, SavedFile } from '../../renderer/src/host/host';
+import type { DatasetFolder, OpenedFile, SavedFile } from '../../renderer/src/host/host';
 import type { RendererQuestions } from './close';
+import { FolderGrants, walkDatasetFolder } from './dataset-folder';
 import { createAutosaveStore, readFileLimited, writeFileAtomic, writeFilesInto } from './files';
 import {
   IpcValidationError,
@@ -41,6 +42,8 @@ export interface IpcOptions {
   autosaveDir: string;
   /** Files the user chose or the OS handed over: "Save" may write to these without asking. */
   grants?: PathGrants;
+  /** Dataset folders the user picked: the only folders readDatasetFile reads from. */
+  folders?: FolderGrants;
   /** The desktop side (files from the OS, questions to the renderer); absent in a bare setup. */
   desktop?: DesktopIpc;
 }
@@ -102,6 +105,7 @@ async function readGranted(paths: readonly string[], grants: PathGrants): Promis
 export function registerIpc(options: IpcOptions): void {
   const grants = options.grants ?? new PathGrants();
   const autosave = createAutosaveStore(options.autosaveDir);
+  const folders = options.folders ?? new FolderGrants();
 
   handle(CHANNELS.openFile, 1, options, async (event, raw) => {
     const opts = validateOpenOptions(raw);
@@ -169,6 +173,19 @@ export function registerIpc(options: IpcOptions): void {
     }
     return files;
   });
+
+  // A folder is listed (names and sizes) and granted to this window; its files then come one per
+  // readDatasetFile call, so a folder of 100k images never crosses IPC in one message.
+  handle(CHANNELS.pickDatasetFolder, 0, options, async (event) => {
+    const result = await showOpen(ownerWindow(event), { title: 'Choose a dataset folder', properties: ['openDirectory'] });
+    const path = result.canceled ? undefined : result.filePaths[0];
+    if (!path) return null;
+    const { root, listing } = await walkDatasetFolder(path);
+    if (!listing.files.length) throw new IpcValidationError(`${listing.name} has no dataset files (images, CSV/TSV, IDX, .npy/.npz)`);
+    return { token: folders.grant(root, listing, event.sender.id), ...listing } satisfies DatasetFolder;
+  });
+
+  handle(CHANNELS.readDatasetFile, 2, options, async (event, token, path) => folders.read(token, path, event.sender.id));
 
   handle(CHANNELS.confirm, 1, options, async (event, raw) => {
     const message = validateConfirm(raw);

@@ -7,6 +7,8 @@ export const CHANNELS = {
   saveFile: 'netwright:save-file',
   exportFiles: 'netwright:export-files',
   pickDataset: 'netwright:pick-dataset',
+  pickDatasetFolder: 'netwright:pick-dataset-folder',
+  readDatasetFile: 'netwright:read-dataset-file',
   confirm: 'netwright:confirm',
   showError: 'netwright:show-error',
   loadAutosave: 'netwright:load-autosave',

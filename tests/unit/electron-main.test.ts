@@ -1,7 +1,7 @@
 // The Electron-touching modules (main/index.ts, main/ipc.ts) run here against a fake `electron`
 // module: no binary needed. Checks the wiring: window settings, protocol, permissions,
 // navigation guards, and each IPC handler's sender check, validation and file work.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -334,6 +334,34 @@ describe('IPC handlers', () => {
     expect(((await invoke(CHANNELS.pickDataset)) as unknown[]).length).toBe(2);
     dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: Array(17).fill(file) });
     await expect(invoke(CHANNELS.pickDataset)).rejects.toThrow(/at most 16/);
+  });
+
+  it('lists a picked dataset folder and serves its files one by one, checked', async () => {
+    const folder = join(dir, 'dataset');
+    mkdirSync(join(folder, 'cats'), { recursive: true });
+    writeFileSync(join(folder, 'cats', '1.png'), 'png');
+    writeFileSync(join(folder, 'cats', 'notes.txt'), 'not data');
+    writeFileSync(join(dir, 'outside.csv'), 'secret');
+    dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [folder] });
+    const picked = (await invoke(CHANNELS.pickDatasetFolder)) as { token: string; name: string; files: unknown[]; dirs: string[] };
+    expect(dialog.showOpenDialog).toHaveBeenLastCalledWith(expect.objectContaining({ properties: ['openDirectory'] }));
+    expect(picked).toEqual({ token: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'dataset', files: [{ path: 'cats/1.png', size: 3 }], dirs: ['cats'], skipped: [] });
+    const bytes = (await invoke(CHANNELS.readDatasetFile, picked.token, 'cats/1.png')) as Uint8Array;
+    expect(new TextDecoder().decode(bytes)).toBe('png');
+    await expect(invoke(CHANNELS.readDatasetFile, picked.token, '../outside.csv')).rejects.toThrow(/Invalid dataset file path/);
+    await expect(invoke(CHANNELS.readDatasetFile, picked.token, join(dir, 'outside.csv'))).rejects.toThrow(/must be relative/);
+    await expect(invoke(CHANNELS.readDatasetFile, picked.token, 'cats/notes.txt')).rejects.toThrow(/not a dataset file/);
+    await expect(invoke(CHANNELS.readDatasetFile, 'f'.repeat(32), 'cats/1.png')).rejects.toThrow(/no folder was picked/);
+    await expect(invoke(CHANNELS.readDatasetFile, picked.token, 'cats/1.png', 'extra')).rejects.toThrow(/at most 2 argument/);
+    // Another window (or a page that is not the app) cannot use the token.
+    const handler = fake.handlers.get(CHANNELS.readDatasetFile)!;
+    await expect(handler({ ...trusted, sender: { id: 99 } }, picked.token, 'cats/1.png')).rejects.toThrow(/no folder was picked/);
+    await expect(handler({ senderFrame: { url: 'https://evil.example/', parent: null }, sender: {} }, picked.token, 'cats/1.png')).rejects.toThrow(/not the app's own page/);
+    dialog.showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] });
+    expect(await invoke(CHANNELS.pickDatasetFolder)).toBeNull();
+    mkdirSync(join(dir, 'no-data'));
+    dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [join(dir, 'no-data')] });
+    await expect(invoke(CHANNELS.pickDatasetFolder)).rejects.toThrow(/no dataset files/);
   });
 
   it('exports files into the chosen folder', async () => {

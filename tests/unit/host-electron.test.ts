@@ -3,6 +3,8 @@ import type { NetwrightBridge } from '../../renderer/src/host/bridge';
 import { cleanIpcError, createElectronHost } from '../../renderer/src/host/electron';
 import { createHost } from '../../renderer/src/host/index';
 import { CHANNELS } from '../../electron/shared/channels';
+import { createPinia, setActivePinia } from 'pinia';
+import { setDatasetCache, setImportWorkerFactory, useDatasetStore, type ImportRequest, type ImportWorker } from '../../renderer/src/stores/dataset';
 
 function fakeBridge(overrides: Partial<NetwrightBridge> = {}): NetwrightBridge {
   return {
@@ -11,6 +13,8 @@ function fakeBridge(overrides: Partial<NetwrightBridge> = {}): NetwrightBridge {
     saveFile: vi.fn(async (req) => ({ name: req.suggestedName, path: `/x/${req.suggestedName}` })),
     exportFiles: vi.fn(async () => true),
     pickDataset: vi.fn(async () => null),
+    pickDatasetFolder: vi.fn(async () => ({ token: 'a'.repeat(32), name: 'pets', files: [{ path: 'cats/1.png', size: 2 }], dirs: ['cats'], skipped: [] })),
+    readDatasetFile: vi.fn(async (_token: string, path: string) => new TextEncoder().encode(path)),
     confirm: vi.fn(async () => true),
     showError: vi.fn(async () => undefined),
     loadAutosave: vi.fn(async () => 'saved'),
@@ -75,6 +79,23 @@ describe('electron host', () => {
     expect(cleanIpcError('text').message).toBe('text');
   });
 
+  it('picks a dataset folder through main: a listing without the token, files read one by one with it', async () => {
+    const bridge = fakeBridge();
+    const host = createElectronHost(bridge, BASE);
+    const folder = await host.pickDatasetFolder!();
+    expect(folder).toEqual({ name: 'pets', files: [{ path: 'cats/1.png', size: 2 }], dirs: ['cats'], skipped: [], read: expect.any(Function) });
+    expect(bridge.readDatasetFile).not.toHaveBeenCalled(); // nothing read until asked
+    expect(new TextDecoder().decode(await folder!.read('cats/1.png'))).toBe('cats/1.png');
+    expect(bridge.readDatasetFile).toHaveBeenCalledWith('a'.repeat(32), 'cats/1.png');
+    vi.mocked(bridge.pickDatasetFolder!).mockResolvedValueOnce(null);
+    expect(await host.pickDatasetFolder!()).toBeNull();
+    vi.mocked(bridge.readDatasetFile!).mockRejectedValueOnce(new Error("Error invoking remote method 'netwright:read-dataset-file': IpcValidationError: Invalid dataset file path: must be relative"));
+    await expect(folder!.read('/etc/passwd')).rejects.toThrow(/^Invalid dataset file path/);
+    // An older preload without the methods: the host does not offer the capability.
+    const old = createElectronHost(fakeBridge({ pickDatasetFolder: undefined, readDatasetFile: undefined }), BASE);
+    expect(old.pickDatasetFolder).toBeUndefined();
+  });
+
   it('refuses a preload of another API version', () => {
     const stale = { ...fakeBridge(), apiVersion: 2 } as unknown as NetwrightBridge;
     expect(() => createElectronHost(stale, BASE)).toThrow(/version/);
@@ -101,5 +122,65 @@ describe('createHost', () => {
     const host = createHost(fakeWindow({}));
     expect(host.kind).toBe('browser');
     expect(host.mnistBaseUrl()).toBe('http://localhost:4173/data/mnist/');
+  });
+});
+
+describe('Import folder… in the desktop app (fake bridge → electron host → dataset store)', () => {
+  const files = ['cats/1.png', 'cats/2.png', 'dogs/1.png', 'dogs/bad.png'].map((path) => ({ path, size: 4 }));
+  function setup(read: (token: string, path: string) => Promise<Uint8Array>) {
+    setActivePinia(createPinia());
+    setDatasetCache(null);
+    const sent: ImportRequest[] = [];
+    const worker: ImportWorker = { onmessage: null, postMessage: (m) => void sent.push(m) };
+    setImportWorkerFactory(() => worker);
+    const bridge = fakeBridge({
+      pickDatasetFolder: vi.fn(async () => ({ token: 'b'.repeat(32), name: 'pets', files, dirs: ['cats', 'dogs', 'empty'], skipped: [{ file: 'link.png', reason: 'a link: links are not followed' }] })),
+      readDatasetFile: vi.fn(read),
+    });
+    return { bridge, sent, host: createElectronHost(bridge, BASE), store: useDatasetStore() };
+  }
+
+  it('reads the listed files one IPC call each, with progress, then imports them with the folder structure', async () => {
+    const seen: string[] = [];
+    const { bridge, sent, host, store } = setup(async (_t, path) => {
+      const p = useDatasetStore().progress;
+      seen.push(`${p.done}/${p.total}`);
+      if (path === 'dogs/bad.png') throw new Error("Error invoking remote method 'netwright:read-dataset-file': FileTooLargeError: dogs/bad.png is too large");
+      return new TextEncoder().encode(path);
+    });
+    const folder = (await host.pickDatasetFolder!())!;
+    const importing = store.importFolder(folder, 1);
+    expect(store.isImporting).toBe(true);
+    const id = await importing;
+    expect(seen).toEqual(['0/4', '1/4', '2/4', '3/4']);
+    expect(id).toMatch(/^data_/);
+    expect(vi.mocked(bridge.readDatasetFile!).mock.calls.map((c) => c[1])).toEqual(files.map((f) => f.path));
+    expect(vi.mocked(bridge.readDatasetFile!).mock.calls.every((c) => c[0] === 'b'.repeat(32))).toBe(true);
+    const req = sent[0] as Extract<ImportRequest, { type: 'import' }>;
+    expect(req.name).toBe('pets');
+    expect(req.dirs).toEqual(['cats', 'dogs', 'empty']);
+    expect(req.files.map((f) => f.path)).toEqual(['cats/1.png', 'cats/2.png', 'dogs/1.png']);
+    expect(await req.files[2].blob.text()).toBe('dogs/1.png');
+    expect(store.folderSkipped).toEqual([
+      { file: 'link.png', reason: 'a link: links are not followed' },
+      { file: 'dogs/bad.png', reason: 'dogs/bad.png is too large' },
+    ]);
+  });
+
+  it('Cancel while reading stops the reads and imports nothing', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { bridge, sent, host, store } = setup(async (_t, path) => {
+      await gate;
+      return new TextEncoder().encode(path);
+    });
+    const importing = store.importFolder((await host.pickDatasetFolder!())!, 1);
+    await vi.waitFor(() => expect(bridge.readDatasetFile).toHaveBeenCalledTimes(1));
+    store.cancel();
+    expect(store.isImporting).toBe(false);
+    release();
+    expect(await importing).toBeNull();
+    expect(bridge.readDatasetFile).toHaveBeenCalledTimes(1);
+    expect(sent).toEqual([]);
   });
 });

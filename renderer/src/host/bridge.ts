@@ -3,7 +3,7 @@
 // the main process's channel table and the renderer's electron host all compile against it.
 // It lives here because the web tsconfig may only include renderer files.
 import type {
-  AboutInfo, AppCommand, DocumentState, ExportRequest, FileFilter, OpenedFile, SaveRequest, SavedFile, TextEditAction,
+  AboutInfo, AppCommand, DatasetFolder, DocumentState, ExportRequest, FileFilter, OpenedFile, SaveRequest, SavedFile, TextEditAction,
 } from './host';
 
 export interface OpenFileOptions {
@@ -39,6 +39,13 @@ export interface NetwrightBridge {
   /** Main asks to save before closing (the user chose Save); resolves false when cancelled. */
   onSaveBeforeClose?(handler: () => Promise<boolean>): () => void;
   editText?(action: TextEditAction): Promise<void>;
+  /**
+   * A folder dialog: main walks the chosen folder (bounded, links not followed), grants it under a
+   * token and returns the list of its dataset files with sizes, not their bytes. Null: cancelled.
+   */
+  pickDatasetFolder?(): Promise<DatasetFolder | null>;
+  /** One listed file of a granted folder, read by main after checking the token and the path. */
+  readDatasetFile?(token: string, path: string): Promise<Uint8Array>;
   showAbout?(info: AboutInfo): Promise<void>;
 }
 

@@ -2,7 +2,7 @@
 // imports electron; the bridge type is types-only. Arguments are made plain and compact before
 // they cross IPC, and IPC's error prefix is stripped so messages read well in the UI.
 import type { NetwrightBridge } from './bridge';
-import { readDroppedFile, type Host, type OpenedFile } from './host';
+import { readDroppedFile, type Host, type OpenedFile, type PickedDatasetFolder } from './host';
 import { compactBytes, plainFilters } from './util';
 
 /** "Error invoking remote method 'netwright:save-file': IpcValidationError: Invalid ..." -> "Invalid ..." */
@@ -33,6 +33,14 @@ function opened(file: OpenedFile): OpenedFile {
 }
 
 const noop = (): void => undefined;
+
+/** The folder dialog in main; the listing comes back, each file's bytes on request (one IPC call each). */
+async function pickFolder(bridge: NetwrightBridge): Promise<PickedDatasetFolder | null> {
+  const folder = await call(() => bridge.pickDatasetFolder!());
+  if (!folder) return null;
+  const { token, ...listing } = folder;
+  return { ...listing, read: (path) => call(() => bridge.readDatasetFile!(token, String(path))) };
+}
 
 export function createElectronHost(bridge: NetwrightBridge, baseUri: string): Host {
   if (bridge.apiVersion !== 1) {
@@ -66,6 +74,7 @@ export function createElectronHost(bridge: NetwrightBridge, baseUri: string): Ho
         const files = await bridge.pickDataset();
         return files ? files.map(opened) : null;
       }),
+    ...(bridge.pickDatasetFolder && bridge.readDatasetFile ? { pickDatasetFolder: () => pickFolder(bridge) } : {}),
     confirm: (message) => call(() => bridge.confirm(String(message))),
     showError: (title, message) => call(() => bridge.showError(String(title), String(message))),
     loadAutosave: () => call(() => bridge.loadAutosave()),

@@ -43,6 +43,25 @@ export interface ExportRequest {
   files: { name: string; data: Uint8Array | string }[];
 }
 
+/** A dataset folder the user picked, as the desktop host lists it: names and sizes, bytes on demand. */
+export interface DatasetFolder {
+  /** Opaque: names the folder main granted (pass it back to read its files). */
+  token: string;
+  /** The folder's own name. */
+  name: string;
+  /** Dataset files (images, CSV/TSV, IDX, .npy/.npz), relative and '/'-separated: 'cats/1.png'. */
+  files: { path: string; size: number }[];
+  /** Sub-folders, relative: empty class folders are reported by the import. */
+  dirs: string[];
+  /** What the walk left out, and why (links, too deep, too large). */
+  skipped: { file: string; reason: string }[];
+}
+
+/** A picked dataset folder whose files are read one at a time (Host.pickDatasetFolder). */
+export interface PickedDatasetFolder extends Omit<DatasetFolder, 'token'> {
+  read(path: string): Promise<Uint8Array>;
+}
+
 /** A project opened or saved lately, as the host remembers it. */
 export interface RecentProject {
   /** Opaque: pass it back to RecentProjects.open. */
@@ -95,6 +114,12 @@ export interface Host extends DesktopHost {
   exportFiles(request: ExportRequest): Promise<boolean>;
   /** Lets the user pick dataset files (several at once). Null when cancelled. */
   pickDataset(): Promise<OpenedFile[] | null>;
+  /**
+   * Lets the user pick a dataset folder; its files are listed, and read one by one with `read`
+   * (never the whole folder at once). Optional: the desktop host has it; browsers use a
+   * directory input instead. Null when cancelled.
+   */
+  pickDatasetFolder?(): Promise<PickedDatasetFolder | null>;
   confirm(message: string): Promise<boolean>;
   showError(title: string, message: string): Promise<void>;
   /** The autosaved project text, or null when there is none. */

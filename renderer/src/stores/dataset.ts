@@ -10,6 +10,7 @@ import { checkDataFit, type FitIssue, type ImportedDataset, type ImportOptions, 
 import type { Graph } from '../core/graph/types';
 import type { DatasetDescriptor } from '../core/runs/record';
 import type { DatasetRef } from '../core/train/protocol';
+import type { PickedDatasetFolder } from '../host/host';
 // Used inside actions only (the training store imports this one): no cycle at load time.
 import { useTrainingStore } from './training';
 
@@ -119,6 +120,10 @@ export const useDatasetStore = defineStore('dataset', () => {
   let worker: ImportWorker | null = null;
   let pendingId: string | null = null;
   let last: { files: PickedFile[]; dirs: string[]; name: string } | null = null;
+  /** A picked folder being read file by file before its import (importFolder). */
+  let readingId: string | null = null;
+  /** Files a folder pick left out before the import saw them (links, too deep, unreadable), with reasons. */
+  const folderSkipped = ref<Skipped[]>([]);
 
   const isImporting = computed(() => status.value === 'importing');
   const shape = computed(() => current.value?.summary.shape ?? null);
@@ -156,6 +161,8 @@ export const useDatasetStore = defineStore('dataset', () => {
 
   /** Imports picked files (a folder's contents or single files) in the worker; replaces any import under way. */
   function importFiles(files: PickedFile[], name: string, dirs: string[] = []): string {
+    readingId = null; // a folder still being read is replaced
+    folderSkipped.value = [];
     if (pendingId) cancel();
     last = { files, dirs, name };
     const id = `data_${Date.now().toString(36)}_${++counter}`;
@@ -167,12 +174,58 @@ export const useDatasetStore = defineStore('dataset', () => {
     return id;
   }
 
+  /**
+   * A folder the host lists and reads one file at a time (the desktop app's folder dialog): the
+   * files are read with progress (Cancel stops it), then imported like picked files. Files that
+   * cannot be read are left out and listed in `folderSkipped`, with what the walk left out.
+   */
+  async function importFolder(folder: PickedDatasetFolder, concurrency = 4): Promise<string | null> {
+    if (pendingId) cancel();
+    const id = `read_${Date.now().toString(36)}_${++counter}`;
+    readingId = id;
+    status.value = 'importing';
+    error.value = null;
+    folderSkipped.value = [...folder.skipped];
+    const total = folder.files.length;
+    const read: (PickedFile | null)[] = new Array<PickedFile | null>(total).fill(null);
+    const unreadable: Skipped[] = [];
+    let next = 0;
+    let done = 0;
+    progress.value = { done: 0, total, file: '' };
+    const reader = async (): Promise<void> => {
+      while (readingId === id && next < total) {
+        const i = next++;
+        const f = folder.files[i];
+        try {
+          read[i] = { path: f.path, blob: new Blob([(await folder.read(f.path)) as BlobPart]) };
+        } catch (e) {
+          unreadable.push({ file: f.path, reason: e instanceof Error ? e.message : String(e) });
+        }
+        if (readingId === id) progress.value = { done: ++done, total, file: `reading ${f.path}` };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, total) }, reader));
+    if (readingId !== id) return null; // cancelled, or replaced by another import
+    readingId = null;
+    const importId = importFiles(read.filter((f): f is PickedFile => f !== null), folder.name, folder.dirs);
+    folderSkipped.value = [...folder.skipped, ...unreadable];
+    return importId;
+  }
+
   /** Runs the last import again with the current preprocessing options. */
   function reimport(): string | null {
-    return last ? importFiles(last.files, last.name, last.dirs) : null;
+    const kept = folderSkipped.value;
+    const id = last ? importFiles(last.files, last.name, last.dirs) : null;
+    folderSkipped.value = kept;
+    return id;
   }
 
   function cancel(): void {
+    if (readingId) {
+      readingId = null; // a folder being read: its readers stop at the next file
+      status.value = current.value ? 'ready' : 'idle';
+      return;
+    }
     if (!pendingId) return;
     worker?.postMessage({ type: 'cancel', id: pendingId });
     pendingId = null;
@@ -244,8 +297,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   return {
-    status, progress, error, current, options, showPreview, isImporting, shape, dragging,
-    importFiles, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops, restore,
+    status, progress, error, current, options, showPreview, isImporting, shape, dragging, folderSkipped,
+    importFiles, importFolder, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops, restore,
   };
 });
 

@@ -79,6 +79,20 @@ describe('insert into a chain', () => {
     expect(overlapping(addBlock(g, 'Dense', spot).graph)).toEqual([]);
   });
 
+  it('treats a Reconstruction as an output: nothing follows it, it goes only at the end of a chain', () => {
+    const g = chain('Input', 'Conv2D', 'Reconstruction');
+    const after = insertAfter(g, 'reconstruction_1', 'Conv2D');
+    expect(after).toEqual({ error: 'The reconstruction is the network output: nothing can follow it.' });
+    g.blocks.push(addBlock(g, 'Dense', { x: 900, y: 300 }).block);
+    expect(connect(g, 'reconstruction_1', 'dense_1')).toHaveProperty('error', 'The reconstruction is the network output: nothing can follow it.');
+    // Not in the middle of a chain, neither after a block that feeds another nor on a connection.
+    expect(insertAfter(g, 'input_1', 'Reconstruction')).toHaveProperty('error', 'The reconstruction must be the last block: add it after the end of the chain.');
+    expect(insertOnEdge(g, g.edges[0].id, 'Reconstruction')).toHaveProperty('error', 'The reconstruction must be the last block, not in the middle of a chain.');
+    // At the end of a chain it is fine.
+    const open = chain('Input', 'Conv2D');
+    expect(pairs(must(insertAfter(open, 'conv2d_1', 'Reconstruction')).graph)).toContain('conv2d_1>reconstruction_1');
+  });
+
   it('drops a block onto a connection: source → new → target', () => {
     const g = chain('Input', 'Flatten', 'Classifier');
     const e = g.edges.find((x) => x.source === 'flatten_1')!;

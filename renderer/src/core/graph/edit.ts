@@ -1,6 +1,7 @@
 // Pure graph edits. Each returns a new Graph (inputs are never mutated), so the store can keep
 // an undo history by reference and Vue sees a fresh object.
 import { BLOCKS, resolveParams } from './catalog';
+import { OUTPUT_TYPES } from '../blocks/index';
 import { topologicalOrder } from './analyze';
 import type { Block, BlockType, Graph, ParamValue, Position } from './types';
 
@@ -53,13 +54,18 @@ export function renameBlock(graph: Graph, id: string, label: string | undefined)
   return updateBlock(graph, id, (b) => ({ ...b, label: label?.trim() || undefined }));
 }
 
+/** Output blocks (the classifier, an autoencoder's reconstruction): nothing follows them. */
+const isOutput = (type: BlockType) => OUTPUT_TYPES.includes(type);
+const outputName = (type: BlockType) => (type === 'Classifier' ? 'The classifier' : `The ${BLOCKS[type].label.toLowerCase()}`);
+const outputFollowed = (type: BlockType) => `${outputName(type)} is the network output: nothing can follow it.`;
+
 /** Connects source's output to target's input, or says why it cannot. */
 export function connect(graph: Graph, sourceId: string, targetId: string): { graph: Graph } | { error: string } {
   const source = graph.blocks.find((b) => b.id === sourceId);
   const target = graph.blocks.find((b) => b.id === targetId);
   if (!source || !target) return { error: 'Both ends of a connection must be blocks.' };
   if (sourceId === targetId) return { error: 'A block cannot feed itself.' };
-  if (source.type === 'Classifier') return { error: 'The classifier is the network output: nothing can follow it.' };
+  if (isOutput(source.type)) return { error: outputFollowed(source.type) };
   const def = BLOCKS[target.type];
   if (def.inputs === 0) return { error: 'The Input block cannot receive connections.' };
   if (graph.edges.some((e) => e.source === sourceId && e.target === targetId)) return { error: 'These blocks are already connected.' };
@@ -141,15 +147,15 @@ export const INSERT_DX = BLOCK_SIZE.w + GAP;
  * Inserts a new block of `type` right after `afterId`: it takes over afterId's outgoing
  * connections and afterId feeds it. Blocks downstream move right by one column so nothing
  * overlaps. One pure edit, so the store records one undo step. An error when it cannot be wired
- * (e.g. after the Classifier, or an Input).
+ * (e.g. after an output block — the Classifier or a Reconstruction — or an Input).
  */
 export function insertAfter(graph: Graph, afterId: string, type: BlockType): { graph: Graph; block: Block } | { error: string } {
   const prev = graph.blocks.find((b) => b.id === afterId);
   if (!prev) return { error: `No block ${afterId}.` };
-  if (prev.type === 'Classifier') return { error: 'The classifier is the network output: nothing can follow it.' };
+  if (isOutput(prev.type)) return { error: outputFollowed(prev.type) };
   if (BLOCKS[type].inputs === 0) return { error: 'The Input block cannot receive connections.' };
   const outs = graph.edges.filter((e) => e.source === afterId);
-  if (type === 'Classifier' && outs.length) return { error: 'The classifier must be the last block: add it after the end of the chain.' };
+  if (isOutput(type) && outs.length) return { error: `${outputName(type)} must be the last block: add it after the end of the chain.` };
   let g = shiftRight(graph, downstream(graph, afterId), INSERT_DX);
   const spot = { x: prev.position.x + INSERT_DX, y: prev.position.y };
   // Side blocks (not downstream) may sit where the new one goes: keep the column, find a free row.
@@ -174,7 +180,7 @@ export function insertOnEdge(graph: Graph, edgeIdToSplit: string, type: BlockTyp
   const edge = graph.edges.find((e) => e.id === edgeIdToSplit);
   if (!edge) return { error: 'That connection no longer exists.' };
   if (BLOCKS[type].inputs === 0) return { error: 'The Input block cannot receive connections.' };
-  if (type === 'Classifier') return { error: 'The classifier must be the last block, not in the middle of a chain.' };
+  if (isOutput(type)) return { error: `${outputName(type)} must be the last block, not in the middle of a chain.` };
   const src = graph.blocks.find((b) => b.id === edge.source) as Block;
   const dst = graph.blocks.find((b) => b.id === edge.target) as Block;
   let g = graph;

@@ -12,7 +12,8 @@ export interface DataShape {
 
 export interface FitIssue {
   blockId: string;
-  code: 'data-channels' | 'data-too-small' | 'data-classes' | 'data-vector-input';
+  /** The graph's issue codes (core/graph/types.ts); a reconstruction head of the wrong size is a 'shape' issue. */
+  code: 'data-channels' | 'data-too-small' | 'data-classes' | 'data-vector-input' | 'shape';
   message: string;
   /** The edit that fixes it: set these parameters of the block. */
   fix: { label: string; params: Record<string, number | string> };
@@ -44,11 +45,34 @@ export function checkDataFit(graph: Graph, data: DataShape): FitIssue[] {
       }
     }
   }
-  // The class count of every head that reaches the output: the last Classifier in data-flow order.
+  // The head that reaches the output: the last output block in data-flow order.
   const order = analysis.order;
-  const heads = graph.blocks.filter((b) => b.type === 'Classifier');
+  const heads = graph.blocks.filter((b) => b.type === 'Classifier' || b.type === 'Reconstruction');
   heads.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   const head = heads[heads.length - 1];
+  if (head?.type === 'Reconstruction') {
+    // An autoencoder's head reproduces the input: its shape must be the Input's, in the data's channels (no class count).
+    const out = shapeOf(head.id);
+    if (out && out.length === 3) {
+      if (out[2] !== data.channels) {
+        issues.push({
+          blockId: head.id, code: 'data-channels',
+          message: `the reconstruction has ${out[2]} channel(s), the data have ${data.channels}`,
+          fix: { label: `set channels to ${data.channels}`, params: { channels: data.channels } },
+        });
+      }
+      const inHW = inShape?.length === 3 ? inShape.slice(0, 2) : null;
+      if (inHW && (out[0] !== inHW[0] || out[1] !== inHW[1])) {
+        issues.push({
+          blockId: head.id, code: 'shape',
+          message: `the reconstruction is ${out[0]}×${out[1]}, the Input block ${inHW[0]}×${inHW[1]}: an autoencoder must give back an image of its input's size`,
+          // No parameter of the head changes its size: the blocks before it must (pooling, Upsample2D).
+          fix: { label: 'match the sizes with the blocks before it (pooling, Upsample2D)', params: {} },
+        });
+      }
+    }
+    return issues;
+  }
   const classes = head ? shapeOf(head.id)?.[0] : undefined;
   if (head && classes !== undefined && classes !== data.classes) {
     issues.push({

@@ -14,11 +14,13 @@ import {
   runColor,
   toRunRow,
   tradeoffPoints,
+  runScore,
   type RunRow,
 } from '../../renderer/src/components/runRows';
 import { DEFAULT_TRAIN_CONFIG } from '../../renderer/src/core/train/config';
 import { emptyCurves } from '../../renderer/src/core/train/protocol';
 import { emptyGraph } from '../../renderer/src/core/graph/edit';
+import { autoencoderNet } from '../../renderer/src/core/lab/experiments';
 import type { RunRecord } from '../../renderer/src/core/runs/record';
 
 describe('formatCount', () => {
@@ -163,6 +165,20 @@ describe('toRunRow and tradeoffPoints', () => {
     expect(row.testAccuracy).toBeUndefined();
     expect(row.params).toBe(7_850);
     expect(row.multiplyAdds).toBe(7_840);
+  });
+
+  it('shows a reconstruction run by its test MSE (accuracy NaN does not apply) and leaves it out of the trade-off chart', () => {
+    const ae = record({ id: 'ae', graph: autoencoderNet(), metrics: { testAccuracy: Number.NaN, testLoss: 0.00551, seconds: 5, examplesSeen: 2000, examplesPerSecond: 400, params: 3_000, multiplyAdds: 900_000 } });
+    const row = toRunRow(ae, { colorIndex: 0, stale: false, resumable: false });
+    expect(row.reconstruction).toBe(true);
+    expect(runScore(row)).toMatchObject({ text: 'MSE 0.00551', value: 0.00551 });
+    expect(runScore(row).title).toMatch(/accuracy does not apply/);
+    expect(runScore({ ...row, testLoss: Number.NaN })).toMatchObject({ text: '—', value: undefined });
+    const classifier = toRunRow(record(), { colorIndex: 1, stale: false, resumable: false });
+    expect(classifier.reconstruction).toBe(false);
+    expect(runScore(classifier)).toEqual({ text: '98.10%', title: 'Test accuracy', value: 0.981 });
+    // Even with a finite accuracy, a reconstruction is not a point of the accuracy trade-off.
+    expect(tradeoffPoints([row, { ...row, id: 'ae2', testAccuracy: 0.5 }, classifier]).map((p) => p.id)).toEqual(['r1']);
   });
 
   it('plots only runs with a test accuracy and a size', () => {

@@ -13,6 +13,9 @@ export interface RunRow {
   epoch: number;
   epochs: number;
   testAccuracy?: number;
+  /** The run's output is a reconstruction (an autoencoder): accuracy does not apply, its score is the test MSE. */
+  reconstruction?: boolean;
+  testLoss?: number;
   params: number;
   multiplyAdds: number;
   optimizer: string;
@@ -157,6 +160,8 @@ export function toRunRow(
     epoch: run.epoch,
     epochs: run.config.epochs,
     testAccuracy: run.metrics?.testAccuracy,
+    testLoss: run.metrics?.testLoss,
+    reconstruction: run.graph.blocks.some((b) => b.type === 'Reconstruction'),
     // A running run has no metrics yet; the caller may know the counts from the graph.
     params: run.metrics?.params ?? opts.params ?? 0,
     multiplyAdds: run.metrics?.multiplyAdds ?? opts.multiplyAdds ?? 0,
@@ -170,10 +175,23 @@ export function toRunRow(
   };
 }
 
-/** The trade-off chart's points: runs with a test accuracy and a positive size (the x axis is logarithmic). */
+/**
+ * What the history shows as a run's result: the test accuracy, or for a reconstruction (accuracy
+ * NaN: it does not apply) the test loss, which is its mean squared error.
+ */
+export function runScore(r: Pick<RunRow, 'testAccuracy' | 'testLoss' | 'reconstruction'>): { text: string; title: string; value: number | undefined } {
+  if (r.reconstruction) {
+    const mse = r.testLoss;
+    const has = mse !== undefined && Number.isFinite(mse);
+    return { text: has ? `MSE ${mse.toPrecision(3)}` : '—', title: has ? 'Test reconstruction error (mean squared error): accuracy does not apply to an autoencoder' : 'No test error yet', value: has ? mse : undefined };
+  }
+  return { text: formatPercent(r.testAccuracy), title: r.testAccuracy === undefined ? 'No test accuracy yet' : 'Test accuracy', value: r.testAccuracy };
+}
+
+/** The trade-off chart's points: runs with a test accuracy and a positive size (the x axis is logarithmic); reconstructions are left out. */
 export function tradeoffPoints(rows: readonly RunRow[]): TradeoffPoint[] {
   return rows
-    .filter((r) => r.testAccuracy !== undefined && Number.isFinite(r.testAccuracy) && r.params > 0)
+    .filter((r) => !r.reconstruction && r.testAccuracy !== undefined && Number.isFinite(r.testAccuracy) && r.params > 0)
     .map((r) => ({ id: r.id, name: r.name, color: r.color, testAccuracy: r.testAccuracy as number, params: r.params, multiplyAdds: r.multiplyAdds }));
 }
 

@@ -10,7 +10,7 @@ import { decodeImage, listImages } from '../images';
 import { CliError, type Io } from '../io';
 import { DATA_FLAGS, dataFlags } from './data';
 import { loadRun, runData } from './shared';
-import { normalizationOf, normalizeInput } from '../../renderer/src/core/data/normalize';
+import { normalizationOf, normalizeInput, recordedNormalization } from '../../renderer/src/core/data/normalize';
 
 const FLAGS = {
   report: { type: 'string' }, backend: { type: 'string' }, 'mnist-style': { type: 'boolean' },
@@ -34,10 +34,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const size = shape.reduce((a, d) => a * d, 1);
   // --data: the run's dataset (checked), whose scale/mean/std and class names training used.
   const data = await runData('predict', record, stringFlag('predict', 'data', values.data), dataFlags('predict', values), io, false);
-  const norm = data ? normalizationOf(data.data.train) : null;
+  // The run's recorded normalization, else (older runs) the one of the data given with --data.
+  const norm = recordedNormalization(record.dataset) ?? (data ? normalizationOf(data.data.train) : null);
   data?.close?.();
   const classNames = data?.summary.classes ?? (record.dataset?.kind === 'imported' ? record.dataset.classes : undefined);
-  if (!data && record.dataset?.kind === 'imported') io.stderr.write(`Note: run "${record.name}" was trained on "${record.dataset.name}"; without --data its inputs are scaled to [0, 1] (give --data to apply the dataset's normalization)\n`);
+  if (!data && !norm && record.dataset?.kind === 'imported') io.stderr.write(`Note: run "${record.name}" was trained on "${record.dataset.name}" and recorded no normalization; without --data its inputs are scaled to [0, 1] (give --data to apply the dataset's normalization)\n`);
   const inputs = new Float32Array(files.length * size);
   for (let i = 0; i < files.length; i++) {
     const img = await decodeImage('predict', files[i], io.cwd);

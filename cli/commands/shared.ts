@@ -2,6 +2,7 @@
 import { analyze } from '../../renderer/src/core/graph/analyze';
 import type { Graph } from '../../renderer/src/core/graph/types';
 import { expandUnits } from '../../renderer/src/core/graph/units';
+import type { InputNormalization } from '../../renderer/src/core/data/normalize';
 import type { RunRecord } from '../../renderer/src/core/runs/record';
 import type { BackendName } from '../../renderer/src/core/train/config';
 import { Engine, newId, RunFailed } from '../engine';
@@ -44,7 +45,12 @@ export async function runData(command: string, record: RunRecord, dataPath: stri
     }
     return null;
   }
-  const u = await loadUserData(command, dataPath, opts, io);
+  // The normalization training applied, as the run recorded it: repeated without --normalize.
+  const recorded = d?.kind === 'imported' ? d.preprocessing : undefined;
+  if (recorded && opts.normalize && opts.normalize !== recorded.normalization) {
+    throw new CliError(`${command}: run "${record.name}" was trained with --normalize ${recorded.normalization}, not ${opts.normalize} (leave --normalize out: the run's own is applied)`, EXIT.usage);
+  }
+  const u = await loadUserData(command, dataPath, recorded ? { ...opts, normalize: recorded.normalization } : opts, io);
   const s = u.summary;
   const problems: string[] = [];
   if (s.classes.join('\u0000') !== want.classes.join('\u0000')) {
@@ -62,8 +68,17 @@ export async function runData(command: string, record: RunRecord, dataPath: stri
   if (d?.kind === 'imported' && (s.train !== d.train || s.test !== d.test)) {
     io.stderr.write(`Note: ${dataPath} has ${s.train} train + ${s.test} test examples; the run was trained on ${d.train} + ${d.test}\n`);
   }
+  if (recorded) useRecordedNormalization(u, recorded.input);
   const id = d?.kind === 'imported' ? d.id : newId('data');
   return { ...u, ref: { kind: 'memory', id, name: s.name, data: u.data } };
+}
+
+/** The recorded mean/std replace those computed from the data given now (they differ when it is not quite the same data). */
+function useRecordedNormalization(u: UserData, input: InputNormalization): void {
+  for (const ds of [u.data.train, u.data.test]) {
+    if (input.mean?.length === ds.channels) ds.mean = [...input.mean];
+    if (input.std?.length === ds.channels) ds.std = [...input.std];
+  }
 }
 
 /** Starts the engine and rebuilds a stored run's model in it (the job server's 'load' job), with MNIST or `dataset` as its data. */

@@ -1,6 +1,7 @@
 // netwright train <project file | template id>: trains on MNIST (or --data) through the job server, writes the
 // trained project (network, settings, the run with curves and weights) and a JSON report.
 import { writeFile } from 'node:fs/promises';
+import { preprocessingOf } from '../../renderer/src/core/data/normalize';
 import { serializeProject, type Project } from '../../renderer/src/core/graph/project';
 import { newRunRecord, reduceRun } from '../../renderer/src/core/runs/reduce';
 import type { DatasetDescriptor, RunRecord } from '../../renderer/src/core/runs/record';
@@ -30,7 +31,9 @@ async function userData(path: string, opts: DataFlags, graph: Graph, io: Io): Pr
   const issues = checkDataFit(graph, { height: summary.shape[0], width: summary.shape[1], channels: summary.shape[2], classes: summary.classes.length });
   for (const i of issues) io.stderr.write(`Fitting the network to the data: ${i.message}; ${i.fix.label}\n`);
   const id = newId('data');
-  const descriptor: DatasetDescriptor = { kind: 'imported', id, name: summary.name, format: summary.format, shape: summary.shape, classes: summary.classes, train: summary.train, test: summary.test };
+  // The preprocessing is recorded with the run: eval and predict repeat it without --normalize.
+  const preprocessing = preprocessingOf(data.train, summary.format, { normalization: opts.normalize ?? 'unit' });
+  const descriptor: DatasetDescriptor = { kind: 'imported', id, name: summary.name, format: summary.format, shape: summary.shape, classes: summary.classes, train: summary.train, test: summary.test, preprocessing };
   return { dataset: { kind: 'memory', id, name: summary.name, data }, graph: applyFitFixes(graph, issues), descriptor, ...(loaded.close ? { close: loaded.close } : {}) };
 }
 

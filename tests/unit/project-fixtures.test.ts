@@ -67,4 +67,30 @@ describe('project format fixtures', () => {
     expect(bad({ train: -1 })).toThrow('example counts are not whole numbers');
     expect(bad({ id: '' })).toThrow('needs an id and a name');
   });
+
+  it("version 3 with a run's recorded preprocessing (optional: files without it load as before)", () => {
+    const preprocessing = { normalization: 'per-channel', input: { bytes: true, scale: 1 / 255, mean: [0.25], std: [0.5] }, resize: 'pad', color: 'gray' };
+    const v3 = JSON.parse(fixture(3));
+    v3.runs[0].dataset.preprocessing = preprocessing;
+    const p = parseProject(JSON.stringify(v3));
+    expect(p.runs![0].dataset).toEqual({ ...p.dataset, preprocessing });
+    expect(parseProject(serializeProject(p))).toEqual(p);
+    expect(parseProject(fixture(3)).runs![0].dataset).not.toHaveProperty('preprocessing');
+    const bad = (patch: Record<string, unknown>) => {
+      const f = JSON.parse(fixture(3));
+      f.runs[0].dataset.preprocessing = { ...preprocessing, ...patch };
+      return () => parseProject(JSON.stringify(f));
+    };
+    const invalid = "Run 1: the imported dataset's preprocessing is invalid";
+    expect(bad({ normalization: 'zscore' })).toThrow(`${invalid}: unknown normalization "zscore".`);
+    expect(bad({ input: { scale: 2 } })).toThrow(/needs "bytes"/);
+    expect(bad({ input: { bytes: true, std: [0] } })).toThrow(/std is not a list of 1 to 4 positive numbers/);
+    expect(bad({ input: { bytes: true, mean: ['0.5'] } })).toThrow(/mean is not a list/);
+    expect(bad({ input: { bytes: true, scale: -1 } })).toThrow(/scale is not a positive number/);
+    expect(bad({ resize: 'squash' })).toThrow(/unknown resize policy "squash"/);
+    expect(bad({ color: 'cmyk' })).toThrow(/unknown colour mode "cmyk"/);
+    const notObject = JSON.parse(fixture(3));
+    notObject.dataset.preprocessing = 'standardize';
+    expect(() => parseProject(JSON.stringify(notObject))).toThrow("The project: the imported dataset's preprocessing is invalid: not an object.");
+  });
 });

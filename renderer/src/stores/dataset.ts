@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { TrainTestData } from '../core/data/dataset';
 import { checkDataFit, type FitIssue, type ImportedDataset, type ImportOptions, type Skipped } from '../core/data/sources';
+import { preprocessingOf } from '../core/data/normalize';
 import type { Graph } from '../core/graph/types';
 import type { DatasetDescriptor } from '../core/runs/record';
 import type { DatasetRef } from '../core/train/protocol';
@@ -41,6 +42,8 @@ export interface ImportedEntry {
   name: string;
   data: TrainTestData;
   summary: ImportedDataset['summary'];
+  /** The preprocessing options it was imported with (absent in entries cached before they were kept). */
+  options?: ImportOptions;
 }
 
 let counter = 0;
@@ -120,6 +123,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   let worker: ImportWorker | null = null;
   let pendingId: string | null = null;
   let last: { files: PickedFile[]; dirs: string[]; name: string } | null = null;
+  /** The options the pending import runs with (recorded with its runs). */
+  let pendingOptions: ImportOptions | null = null;
   /** A picked folder being read file by file before its import (importFolder). */
   let readingId: string | null = null;
   /** Files a folder pick left out before the import saw them (links, too deep, unreadable), with reasons. */
@@ -136,7 +141,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     }
     pendingId = null;
     if (m.type === 'done') {
-      current.value = { id: m.id, name: m.result.summary.name, data: m.result.data, summary: m.result.summary };
+      current.value = { id: m.id, name: m.result.summary.name, data: m.result.data, summary: m.result.summary, ...(pendingOptions ? { options: pendingOptions } : {}) };
       cacheSave(current.value).catch((e: unknown) => console.warn('could not cache the dataset', e));
       status.value = 'ready';
       showPreview.value = true;
@@ -170,7 +175,8 @@ export const useDatasetStore = defineStore('dataset', () => {
     status.value = 'importing';
     error.value = null;
     progress.value = { done: 0, total: files.length, file: '' };
-    ensureWorker().postMessage({ type: 'import', id, files, dirs, name, options: { ...options.value } });
+    pendingOptions = { ...options.value };
+    ensureWorker().postMessage({ type: 'import', id, files, dirs, name, options: { ...pendingOptions } });
     return id;
   }
 
@@ -247,7 +253,8 @@ export const useDatasetStore = defineStore('dataset', () => {
     const c = current.value;
     if (!c) return null;
     const s = c.summary;
-    return { kind: 'imported', id: c.id, name: s.name, format: s.format, shape: s.shape, classes: s.classes, train: s.train, test: s.test };
+    const preprocessing = preprocessingOf(c.data.train, s.format, c.options ?? {});
+    return { kind: 'imported', id: c.id, name: s.name, format: s.format, shape: s.shape, classes: s.classes, train: s.train, test: s.test, preprocessing };
   }
 
   /** Where the network and the imported data disagree (empty without a dataset). */

@@ -5,7 +5,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import { cellExamples, misclassified } from '../core/eval/metrics';
 import { imageToModelInput } from '../core/data/image-input';
-import { normalizationOf, normalizeInput } from '../core/data/normalize';
+import { normalizationOf, normalizeInput, recordedNormalization } from '../core/data/normalize';
 import { className } from '../core/eval/metrics';
 import { resolveParams } from '../core/graph/catalog';
 import type { EvaluationResult } from '../core/train/protocol';
@@ -37,9 +37,14 @@ export const useEvaluationStore = defineStore('evaluation', () => {
     return d?.kind === 'imported' ? d.classes : Array.from({ length: 10 }, (_, i) => String(i));
   });
 
-  /** How the run's training scaled and normalized its data (null: MNIST bytes ÷ 255, nothing more). */
+  /**
+   * How the run's training scaled and normalized its data (null: MNIST bytes ÷ 255, nothing more):
+   * what the run recorded, else (runs from before it was recorded) the loaded dataset's, if it is the run's.
+   */
   function normalizationFor(id: string) {
     const d = runs.byId.get(id)?.dataset;
+    const recorded = recordedNormalization(d);
+    if (recorded) return recorded;
     const cur = useDatasetStore().current;
     return d?.kind === 'imported' && cur && cur.id === d.id ? normalizationOf(cur.data.train) : null;
   }

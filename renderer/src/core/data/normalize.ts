@@ -2,6 +2,7 @@
 // the dataset (a drawn or dropped image, `netwright predict`): × scale, then (v − mean[c]) / std[c].
 // tfjs-free (the UI thread and the CLI's quick paths use it).
 import { isStreamed, type AnyDataset } from './arrays';
+import type { ColorMode, Normalization, ResizePolicy } from './sources/types';
 
 export interface InputNormalization {
   /**
@@ -40,4 +41,68 @@ export function normalizeInput(x: Float32Array, channels: number, n: InputNormal
     x[i] = (x[i] * k - mean[c]) * inv[c];
   }
   return x;
+}
+
+/**
+ * How a run's imported dataset was prepared, recorded with the run (DatasetDescriptor) so that
+ * evaluation and prediction repeat it without being told: the normalization mode chosen, the
+ * resulting scale/mean/std, and for image folders the resize policy and colour mode.
+ */
+export interface DatasetPreprocessing {
+  normalization: Normalization;
+  input: InputNormalization;
+  /** Image folders only. */
+  resize?: ResizePolicy;
+  color?: ColorMode;
+}
+
+export const NORMALIZATIONS: readonly Normalization[] = ['unit', 'standardize', 'per-channel'];
+export const RESIZE_POLICIES: readonly ResizePolicy[] = ['stretch', 'crop', 'pad'];
+export const COLOR_MODES: readonly ColorMode[] = ['auto', 'gray', 'rgb'];
+
+/** The preprocessing of an imported dataset (its train split carries the scale and mean/std training applies). */
+export function preprocessingOf(
+  train: AnyDataset,
+  format: string,
+  options: { normalization?: Normalization; resize?: ResizePolicy; color?: ColorMode },
+): DatasetPreprocessing {
+  const input = normalizationOf(train);
+  const copy: InputNormalization = { bytes: input.bytes, ...(input.scale !== undefined ? { scale: input.scale } : {}), ...(input.mean ? { mean: [...input.mean] } : {}), ...(input.std ? { std: [...input.std] } : {}) };
+  return {
+    normalization: options.normalization ?? (!copy.mean?.length ? 'unit' : copy.mean.every((m) => m === copy.mean![0]) && copy.std?.every((d) => d === copy.std![0]) ? 'standardize' : 'per-channel'),
+    input: copy,
+    ...(format === 'images' ? { resize: options.resize ?? 'stretch', color: options.color ?? 'auto' } : {}),
+  };
+}
+
+/** The input normalization a run's dataset recorded; null where none was recorded (MNIST, older files). */
+export function recordedNormalization(dataset: { kind: string; preprocessing?: DatasetPreprocessing } | null | undefined): InputNormalization | null {
+  return dataset?.kind === 'imported' && dataset.preprocessing ? dataset.preprocessing.input : null;
+}
+
+/** Checks a recorded preprocessing read from a file; returns a clean copy or a reason it is not one. */
+export function parsePreprocessing(v: unknown): DatasetPreprocessing | string {
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const numbers = (x: unknown, positive: boolean) =>
+    Array.isArray(x) && x.length > 0 && x.length <= 4 && x.every((n) => typeof n === 'number' && Number.isFinite(n) && (!positive || n > 0));
+  if (!isObj(v)) return 'not an object';
+  if (!NORMALIZATIONS.includes(v.normalization as Normalization)) return `unknown normalization "${String(v.normalization)}"`;
+  const input = v.input;
+  if (!isObj(input) || typeof input.bytes !== 'boolean') return 'its input normalization needs "bytes" (true or false)';
+  if (input.scale !== undefined && (typeof input.scale !== 'number' || !Number.isFinite(input.scale) || input.scale <= 0)) return 'its scale is not a positive number';
+  if (input.mean !== undefined && !numbers(input.mean, false)) return 'its mean is not a list of 1 to 4 numbers';
+  if (input.std !== undefined && !numbers(input.std, true)) return 'its std is not a list of 1 to 4 positive numbers';
+  if (v.resize !== undefined && !RESIZE_POLICIES.includes(v.resize as ResizePolicy)) return `unknown resize policy "${String(v.resize)}"`;
+  if (v.color !== undefined && !COLOR_MODES.includes(v.color as ColorMode)) return `unknown colour mode "${String(v.color)}"`;
+  return {
+    normalization: v.normalization as Normalization,
+    input: {
+      bytes: input.bytes,
+      ...(input.scale !== undefined ? { scale: input.scale as number } : {}),
+      ...(input.mean !== undefined ? { mean: [...(input.mean as number[])] } : {}),
+      ...(input.std !== undefined ? { std: [...(input.std as number[])] } : {}),
+    },
+    ...(v.resize !== undefined ? { resize: v.resize as ResizePolicy } : {}),
+    ...(v.color !== undefined ? { color: v.color as ColorMode } : {}),
+  };
 }

@@ -4,7 +4,8 @@
 // file is reported rather than half-loaded. docs/project-format.md describes the format.
 //
 // Versions: 1 = graph + trainConfig. 2 = + `runs` (MNIST runs only). 3 = + top-level `dataset`,
-// and runs may name an imported dataset. Older versions migrate on reading; version 3 is written.
+// and runs may name an imported dataset (optionally with its `preprocessing`: normalization mode,
+// scale/mean/std, resize, colour). Older versions migrate on reading; version 3 is written.
 // Weights are stored compactly: `specs` as they are, `data` as the base64 of the little-endian
 // float32 buffer (4/3 of the raw bytes). Non-finite numbers (a stopped run's NaN test loss) are
 // written as null, which JSON can carry, and read back as NaN.
@@ -20,6 +21,7 @@ import { BACKEND_CHAIN, type BackendName, type CurvePoint, type RunCurves, type 
 import { CLIP_MODES, DEFAULT_TRAIN_CONFIG, OPTIMIZERS, SCHEDULES, withDefaults } from '../train/config';
 import { checkTrainConfig } from '../train/settings';
 import type { DatasetDescriptor, RunMetrics, RunRecord, RunState } from '../runs/record';
+import { parsePreprocessing } from '../data/normalize';
 
 export const PROJECT_FORMAT = 'netwright-project';
 export const PROJECT_EXTENSION = 'netwright.json';
@@ -259,9 +261,13 @@ export function parseDataset(v: unknown, what: string, version: number): Dataset
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => isCount(d) && d > 0)) throw new Error(`${what}: the imported dataset's shape is not [height, width, channels].`);
   if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string')) throw new Error(`${what}: the imported dataset's classes are not a list of names.`);
   if (!isCount(train) || !isCount(test)) throw new Error(`${what}: the imported dataset's example counts are not whole numbers.`);
+  // Optional (files from before it was recorded load without it).
+  const preprocessing = v.preprocessing === undefined ? undefined : parsePreprocessing(v.preprocessing);
+  if (typeof preprocessing === 'string') throw new Error(`${what}: the imported dataset's preprocessing is invalid: ${preprocessing}.`);
   return {
     kind: 'imported', id, name, format: format as (typeof DATA_FORMATS)[number],
     shape: [shape[0], shape[1], shape[2]] as [number, number, number], classes: [...(classes as string[])], train, test,
+    ...(preprocessing ? { preprocessing } : {}),
   };
 }
 

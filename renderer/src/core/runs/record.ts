@@ -1,6 +1,7 @@
 // A run record: everything that produced a trained model and everything it produced. Plain data,
 // kept by the runs store (IndexedDB in the app), written into trained project files by the CLI
 // and the app, and shown in the run history.
+import type { DatasetPreprocessing } from '../data/normalize';
 import type { Graph } from '../graph/types';
 import type { BackendName, TrainConfig } from '../train/config';
 import type { RunCurves, WeightsBlob } from '../train/protocol';
@@ -19,6 +20,11 @@ export type DatasetDescriptor =
       classes: string[];
       train: number;
       test: number;
+      /**
+       * How training prepared the values (normalization mode, scale/mean/std, resize, colour), so
+       * eval, predict and the drawing pad repeat it. Absent in runs recorded before it existed.
+       */
+      preprocessing?: DatasetPreprocessing;
     };
 
 export type RunState = 'running' | 'paused' | 'done' | 'stopped' | 'error' | 'interrupted';

@@ -61,7 +61,7 @@ confusion matrix (confusion[true][predicted]).
 Options:
   --data PATH      the run's own dataset (needed when it was trained with --data); checked against
                    the run: the same classes in the same order and the same example shape
-  --label, --stream, --cache, --normalize   as for train --data (give the same --normalize)
+  --label, --stream, --cache, --normalize   as for train --data (--normalize defaults to the run's recorded one)
   --report FILE    write the JSON report instead of printing it to stdout
   --backend NAME   auto (default), wasm or cpu
   -h, --help       this help
@@ -77,7 +77,7 @@ dark digits on light paper.
 Options:
   --data PATH      the run's own dataset (checked like eval --data): its class names label the
                    predictions and its scale/mean/std are applied as in training
-  --label, --stream, --cache, --normalize   as for train --data (give the same --normalize)
+  --label, --stream, --cache, --normalize   as for train --data (--normalize defaults to the run's recorded one)
   --report FILE    write the JSON report ({predictions: [{file, probabilities, class, label}]}) instead of stdout
   --mnist-style    prepare images like MNIST: invert dark-on-light, crop to the ink, fit 20×20,
                    centre by mass in 28×28

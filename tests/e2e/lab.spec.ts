@@ -60,3 +60,47 @@ test('runs vanishing-gradients from the Lab tab and shows its comparison, verdic
   await expect(norms).toBeVisible();
   await expect(norms).toHaveAttribute('data-layers', /dense_1/);
 });
+
+test('runs adversarial from the Lab tab: accuracy against ε and an image flipped at its smallest ε', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.goto();
+  await editor.loadTemplateFromWelcome('logistic-regression');
+
+  await page.getByTestId('tab-lab').click();
+  const lab = page.getByTestId('lab-panel');
+  await page.getByTestId('lab-exp-adversarial').click();
+  const limit = page.getByTestId('lab-limit');
+  await limit.fill('1500');
+  await limit.press('Enter');
+  await page.getByTestId('lab-run').click();
+
+  // While the experiment runs, Train is disabled and says why.
+  await expect(page.getByTestId('lab-cancel')).toBeVisible();
+  const train = page.getByTestId('train-button');
+  await expect(train).toBeDisabled();
+  await expect(train).toHaveAttribute('title', /Lab experiment is running/);
+
+  await expect(lab).toHaveAttribute('data-status', 'done', { timeout: 360_000 });
+  await expect(train).toBeEnabled();
+  await expect(page.getByTestId('lab-chart-adversarial')).toHaveAttribute('data-categories', /^0\|0\.02/);
+
+  // The picture: original, amplified perturbation and adversarial image, with both predictions.
+  const ex = page.getByTestId('lab-fgsm-example');
+  await expect(ex).toBeVisible();
+  for (const id of ['lab-fgsm-original', 'lab-fgsm-perturbation', 'lab-fgsm-adversarial']) await expect(ex.getByTestId(id)).toBeVisible();
+  await expect(page.getByTestId('lab-fgsm-position')).toHaveText('1 / 5');
+  // Step to an image that flips (the first correctly classified ones come first; most flip by ε = 0.3).
+  for (let i = 0; i < 5 && !(await ex.getAttribute('data-epsilon')); i++) await page.getByTestId('lab-fgsm-next').click();
+  const eps = Number(await ex.getAttribute('data-epsilon'));
+  expect(eps).toBeGreaterThan(0);
+  expect(eps).toBeLessThanOrEqual(0.3);
+  expect(await ex.getAttribute('data-attacked')).not.toBe(await ex.getAttribute('data-clean'));
+  await expect(page.getByTestId('lab-fgsm-clean')).toContainText(/predicted \d \(\d+\.\d%\)/);
+  await expect(page.getByTestId('lab-fgsm-attacked')).toContainText(/predicted \d \(\d+\.\d%\)/);
+  await expect(page.getByTestId('lab-fgsm-note')).toContainText(`The smallest ε that flips`);
+  await page.screenshot({ path: '/tmp/shot-lab-adversarial.png' });
+
+  // The shown run is the experiment's: a lab run, not a stale one.
+  await expect(page.getByTestId('lab-run-banner')).toContainText('A lab run (Failure cases: adversarial examples · net)');
+  await expect(page.getByTestId('stale-banner')).toHaveCount(0);
+});

@@ -295,9 +295,9 @@ export async function train(
       readBatch(ds, order, s, e, inputShape, 'random', crop, aug ? { aug, rnd: augmentRandom(config.seed, epoch, s) } : undefined));
     const lr = learningRateForEpoch(config, epoch, state.schedule);
     // [loss×batch, correct] summed on the device since the last report; examples counted here.
-    let window = tf.zeros([2]);
-    let windowN = 0;
-    let windowStart = now();
+    let sums = tf.zeros([2]);
+    let sumsN = 0;
+    let sumsStart = now();
     // Reads are launched every `readEvery` batches, sized from the measured throughput so one lands
     // about every reportEveryMs. A time-based trigger would not do: on WebGL/WebGPU the loop only
     // *queues* work, so it would queue seconds of batches per report (jerky curves, slow Stop).
@@ -307,11 +307,11 @@ export async function train(
     let pending: Promise<void> | null = null;
 
     const report = () => {
-      const w = window;
-      const n = windowN;
+      const w = sums;
+      const n = sumsN;
       const seenAt = state.examplesSeen;
-      window = tf.zeros([2]);
-      windowN = 0;
+      sums = tf.zeros([2]);
+      sumsN = 0;
       if (n === 0) {
         w.dispose();
         return Promise.resolve();
@@ -323,13 +323,13 @@ export async function train(
         state.partial.loss += l;
         state.partial.correct += c;
         state.partial.n += n;
-        const rate = n / Math.max(1e-3, (t - windowStart) / 1000);
+        const rate = n / Math.max(1e-3, (t - sumsStart) / 1000);
         emit({ type: 'progress', runId, epoch, examplesSeen: seenAt, totalExamples, loss: l / n, accuracy: c / n, examplesPerSec: rate });
         state.curves.trainLoss.push([seenAt, l / n]);
         // A reconstruction run has no accuracy (NaN): its curve stays empty.
         if (Number.isFinite(c)) state.curves.trainAcc.push([seenAt, c / n]);
         readEvery = Math.min(10_000, Math.max(1, Math.round((rate * reportEvery) / 1000 / bs)));
-        windowStart = t;
+        sumsStart = t;
         if (t - lastFilters >= filtersEvery) await sendFilters();
       });
     };
@@ -351,13 +351,13 @@ export async function train(
         const next = tf.tidy(() => {
           const { xs, ys } = batchTensors(batch, inputShape, ds.classes);
           const r = trainStep(model, state.optimizer, xs, ys, probs, vars, wantNorms ? { ...stepOpts, onNorms: (t) => (norms = t) } : stepOpts);
-          const sum = tf.add(window, tf.stack([tf.mul(r.loss, e - s), r.correct]));
+          const sum = tf.add(sums, tf.stack([tf.mul(r.loss, e - s), r.correct]));
           r.correct.dispose(); // it may be kept out of the step's own tidy
           return sum;
         });
-        window.dispose();
-        window = next;
-        windowN += e - s;
+        sums.dispose();
+        sums = next;
+        sumsN += e - s;
         state.examplesSeen += e - s;
         state.offset = e;
         state.steps++;
@@ -389,7 +389,7 @@ export async function train(
       if (err instanceof TrainError) restoreLastGood(state);
       throw err;
     } finally {
-      window.dispose();
+      sums.dispose();
     }
     return result;
   }

@@ -5,17 +5,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../graph/types';
 import { CompileError } from '../compile/compiler';
-import { inMemory, isStreamed, loadMnist, type FetchFn, type SourceData, type TrainTestData } from '../data/dataset';
+import { inMemory, loadMnist, type FetchFn, type SourceData, type TrainTestData } from '../data/dataset';
 import { checkDataFit } from '../data/sources/fit';
 import { evaluateDetailed, evaluationSample, isCancelled, predictProbabilities } from '../eval/evaluate';
-import { chooseBackend, describeBackend, measureTraining, probeTraining, type BackendLoaders, type LoaderOptions } from '../train/backends';
-import { BACKEND_CHAIN, type BackendName, type TrainConfig } from '../train/config';
-import { assertNever, type BackendAttempt, type Checkpoint, type DatasetRef, type FromWorker, type GradientNormsReading, type JobResult, type ToWorker } from '../train/protocol';
+import type { BackendLoaders, LoaderOptions } from '../train/backends';
+import { BackendKeeper } from './backend';
+import type { BackendName, TrainConfig } from '../train/config';
+import { assertNever, type Checkpoint, type DatasetRef, type FromWorker, type GradientNormsReading, type JobResult, type ToWorker } from '../train/protocol';
 import { createState, disposeState, stateFromCheckpoint, type TrainState } from '../train/state';
 import { train, type Control } from '../train/trainer';
 import { readModelWeights, writeModelWeights } from '../train/weights';
 import { makeYielder } from '../train/yielder';
-import { displayBytes } from '../data/thumbnails';
+import { samplesOf } from './samples';
 import { runLabTask } from '../lab/tasks';
 import { visualize } from './visualize';
 
@@ -77,11 +78,11 @@ export class JobServer {
   private data = new Map<string, Promise<SourceData>>();
   /** Training runs one at a time, in order; other jobs interleave at batch boundaries. */
   private queue: Promise<void> = Promise.resolve();
-  private backendKey: string | null = null;
-  private backend: BackendName | null = null;
-  private attempts: BackendAttempt[] = [];
+  private readonly backend: BackendKeeper;
 
-  constructor(private readonly deps: ServerDeps) {}
+  constructor(private readonly deps: ServerDeps) {
+    this.backend = new BackendKeeper({ ...deps, post: (m) => this.post(m) });
+  }
 
   /** Handles one message; resolves when the work it started (if any) has finished. */
   handle(msg: ToWorker): Promise<void> {
@@ -185,43 +186,6 @@ export class JobServer {
     return { train: await inMemory(d.train), test: await inMemory(d.test) };
   }
 
-  /**
-   * Chooses (or keeps) the backend for a chain; probes with one real step of `graph`. Auto (no
-   * chain) times a few real steps on every backend that can train it and keeps the fastest,
-   * unless the renderer remembers a measured choice for a model of this size (`prefer`).
-   */
-  private async ensureBackend(
-    chain: BackendName[] | undefined,
-    graph: Graph,
-    wasmBaseUrl: string | undefined,
-    runId: string,
-    prefer?: BackendName,
-    batch = 32,
-  ): Promise<void> {
-    const key = JSON.stringify(chain ?? 'auto');
-    if (this.backendKey === key && this.backend && tf.getBackend() === this.backend) {
-      // Chosen before: every run still says which backend it trains on.
-      this.post({ type: 'backend', runId, backend: this.backend, attempts: this.attempts, label: describeBackend(this.backend) });
-      return;
-    }
-    const auto = chain === undefined;
-    const measure = auto && !prefer && this.deps.measure !== false;
-    const build = () => this.deps.compile(graph).model;
-    const choice = await chooseBackend({
-      chain: auto && prefer ? [prefer, ...BACKEND_CHAIN.filter((b) => b !== prefer)] : chain,
-      // No explicit choice (Auto): skip a software WebGPU adapter, WebGL is faster there.
-      loaders: this.deps.loaders(wasmBaseUrl, { skipSoftwareWebGpu: auto }),
-      probe: () => probeTraining(build),
-      isFatal: this.deps.isCompileError,
-      onAttempt: (b) => this.post({ type: 'status', runId, phase: 'probing', message: measure ? `Timing the ${b} backend` : `Trying the ${b} backend` }),
-      ...(measure ? { mode: 'fastest' as const, measure: () => measureTraining(build, { batch }) } : {}),
-    });
-    this.backendKey = key;
-    this.backend = choice.backend;
-    this.attempts = choice.attempts;
-    this.post({ type: 'backend', runId, backend: choice.backend, attempts: choice.attempts, label: describeBackend(choice.backend), ...(measure ? { measured: true } : {}) });
-  }
-
   private startTrain(msg: TrainMsg): Promise<void> {
     // One run trains at a time: a new one ends the current one.
     for (const r of this.runs.values()) if (r.training) r.control = 'stop';
@@ -243,7 +207,7 @@ export class JobServer {
       this.post({ type: 'status', runId, phase: 'loading-data', message: run.dataset.kind === 'mnist' ? 'Loading MNIST' : `Loading ${run.dataset.name}` });
       await this.loadData(run.dataset, (m) => this.post({ type: 'status', runId, phase: 'loading-data', message: m }), run.graph);
       if (stopRequested(run)) return this.endRun(run, 'stopped');
-      await this.ensureBackend(config.backends, run.graph, run.wasmBaseUrl, runId, run.preferBackend, config.batchSize);
+      await this.backend.ensure({ chain: config.backends, graph: run.graph, wasmBaseUrl: run.wasmBaseUrl, runId, prefer: run.preferBackend, batch: config.batchSize });
       if (stopRequested(run)) return this.endRun(run, 'stopped');
       await this.build(run, from);
     } catch (e) {
@@ -319,8 +283,8 @@ export class JobServer {
       message: `The ${failed} backend failed (${message(cause)}). Continuing ${from ? `from the checkpoint of epoch ${from.epoch}` : 'from the start'} on another backend.`,
     });
     try {
-      this.backendKey = null;
-      await this.ensureBackend(chain.length ? chain : undefined, run.graph, run.wasmBaseUrl, run.runId);
+      this.backend.forget();
+      await this.backend.ensure({ chain: chain.length ? chain : undefined, graph: run.graph, wasmBaseUrl: run.wasmBaseUrl, runId: run.runId });
       await this.build(run, from);
     } catch (e) {
       run.training = false;
@@ -401,9 +365,9 @@ export class JobServer {
       case 'load': {
         // Any backend that trains here can hold a finished model: keep the current one, so loading
         // never waits for (or switches backends under) a run that is training.
-        if (!this.backend || tf.getBackend() !== this.backend) {
+        if (!this.backend.current) {
           await this.queue;
-          await this.ensureBackend(msg.config.backends, msg.graph, msg.wasmBaseUrl, msg.runId);
+          await this.backend.ensure({ chain: msg.config.backends, graph: msg.graph, wasmBaseUrl: msg.wasmBaseUrl, runId: msg.runId });
         }
         this.disposeRun(msg.runId);
         const compiled = this.deps.compile(msg.graph, { seed: msg.config.seed });
@@ -446,24 +410,7 @@ export class JobServer {
         const run = this.runs.get(msg.runId);
         if (!run) throw new Error(`unknown run ${msg.runId}`);
         const data = await this.loadData(run.dataset);
-        const whole = msg.split === 'test' ? data.test : data.train;
-        for (const idx of msg.indices) if (!Number.isInteger(idx) || idx < 0 || idx >= whole.count) throw new Error(`sample index ${idx} is outside 0..${whole.count - 1}`);
-        // A streamed split: only the asked examples are read, then indexed 0..n-1.
-        const ds = isStreamed(whole) ? { ...whole, images: await whole.read(msg.indices), labels: Int32Array.from(msg.indices, (i) => whole.labels[i]) } : whole;
-        const at = (i: number, idx: number) => (isStreamed(whole) ? i : idx);
-        const size = ds.height * ds.width * ds.channels;
-        const images = new Uint8Array(msg.indices.length * size);
-        // Float datasets: their values as stored, and display bytes scaled back to 0..255 per image.
-        const values = ds.images instanceof Float32Array ? new Float32Array(msg.indices.length * size) : undefined;
-        const labels = new Int32Array(msg.indices.length);
-        msg.indices.forEach((idx, i) => {
-          const one = ds.images.subarray(at(i, idx) * size, (at(i, idx) + 1) * size);
-          images.set(displayBytes(one, ds.scale), i * size);
-          values?.set(one, i * size);
-          labels[i] = ds.labels[at(i, idx)];
-        });
-        const names = ds.classNames ? { classNames: ds.classNames } : {};
-        return { kind: 'samples', images, height: ds.height, width: ds.width, channels: ds.channels, labels, ...(values ? { values } : {}), ...names };
+        return samplesOf(msg.split === 'test' ? data.test : data.train, msg.indices);
       }
       case 'weights': {
         const { model } = this.modelOf(msg.runId);

@@ -95,7 +95,7 @@ const learnedFeatures: Experiment = {
   claim: 'The ConvNetJS net, trained end to end, reaches at least 99.0% test accuracy; its first-layer filters look like edge and stroke detectors.',
   lookAt: 'The test accuracy, and the first layer’s filters (Look inside) beside the hand-made bank of experiment 2.',
   defaultLimit: undefined, testLimit: undefined,
-  base: { optimizer: 'adam', learningRate: 0.001, epochs: 2 },
+  base: { optimizer: 'adam', learningRate: 0.003, epochs: 12, batchSize: 64, schedule: 'cosine', minLearningRate: 0.00001 },
   runs: () => [{ key: 'convnet', label: 'ConvNetJS net', graph: convnetjs() }],
   async verdict({ runs }) {
     const a = accOf(runs.convnet);

@@ -1,5 +1,6 @@
 // Activation: an element-wise non-linearity.
 import { ACTIVATIONS, choice, noCost, noGeometry, noParams, onnxApplyActivation, str, torchActivation, type BlockSpec } from './spec';
+import { activationOf } from './tfjs-import';
 
 export const activationBlock: BlockSpec = {
   type: 'Activation', label: 'Activation', category: 'Core', inputs: 1,
@@ -11,6 +12,7 @@ export const activationBlock: BlockSpec = {
   geometry: noGeometry,
   layer: ({ tf, name, params: p }) => tf.layers.activation({ name, activation: str(p, 'fn') as 'relu' }),
   tfjs: (p) => ({ className: 'Activation', config: { activation: str(p, 'fn') } }),
+  tfjsImport: { classNames: ['Activation'], read: ({ name, config: c }) => ({ params: { fn: activationOf(c.activation, name) } }) },
   onnx: (ctx) => onnxApplyActivation(ctx, str(ctx.params, 'fn'), ctx.inputs[0], ctx.output),
   torch: (ctx) => ({ forward: ([x]) => torchActivation(str(ctx.params, 'fn'), x) }),
 };

@@ -22,6 +22,7 @@ export const add: BlockSpec = {
   geometry: noGeometry,
   layer: ({ tf, name }) => tf.layers.add({ name }),
   tfjs: () => ({ className: 'Add', config: {} }),
+  tfjsImport: { classNames: ['Add'], read: () => ({ params: {} }) },
   onnx: (ctx) => ctx.node('Sum', ctx.inputs, [ctx.output]),
   torch: () => ({ forward: (args) => `(${args.join(' + ')})` }),
 };

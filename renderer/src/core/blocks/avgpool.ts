@@ -2,7 +2,7 @@
 // export use SameAvgPool2D for it (tfjs' own layer has a wrong 'same' gradient, see
 // compile/layers/avgpool.ts); ONNX uses count_include_pad=0.
 import { noParams, num, str, type BlockSpec } from './spec';
-import { JS_POOL_HELPERS, onnxPoolAttrs, poolGeometry, poolMultiplyAdds, poolParams, poolShape, poolWindow, PY_POOL_HELPERS, torchPads } from './pooling';
+import { JS_POOL_HELPERS, onnxPoolAttrs, poolFromTfjs, poolGeometry, poolMultiplyAdds, poolParams, poolShape, poolWindow, PY_POOL_HELPERS, torchPads } from './pooling';
 
 export const avgPool2d: BlockSpec = {
   type: 'AvgPool2D', label: 'Average pool', category: 'Pooling', inputs: 1,
@@ -37,6 +37,7 @@ export const avgPool2d: BlockSpec = {
 }
 tf.serialization.registerClass(SameAvgPool2D);`,
   },
+  tfjsImport: { classNames: ['AveragePooling2D', 'SameAvgPool2D'], read: poolFromTfjs },
   onnx: (ctx) => {
     const { k, s, pads } = poolWindow(ctx.params, ctx.inputShapes[0]);
     ctx.node('AveragePool', ctx.inputs, [ctx.output], { ...onnxPoolAttrs(k, s, pads), count_include_pad: { i: 0 } });

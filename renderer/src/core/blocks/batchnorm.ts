@@ -1,6 +1,7 @@
 // Batch normalisation over the last (channel) axis. At inference: (x − mean) / sqrt(var + ε) · γ + β.
 // tfjs' momentum m (weight of the old statistics) is PyTorch's 1 − m.
 import { float, noGeometry, num, size, type BlockSpec } from './spec';
+import { ImportError } from './tfjs-import';
 
 export const batchNorm: BlockSpec = {
   type: 'BatchNorm', label: 'Batch norm', category: 'Normalization', inputs: 1,
@@ -17,6 +18,15 @@ export const batchNorm: BlockSpec = {
   geometry: noGeometry,
   layer: ({ tf, name, params: p }) => tf.layers.batchNormalization({ name, axis: -1, momentum: num(p, 'momentum'), epsilon: num(p, 'epsilon') }),
   tfjs: (p) => ({ className: 'BatchNormalization', config: { axis: -1, momentum: num(p, 'momentum'), epsilon: num(p, 'epsilon'), center: true, scale: true } }),
+  tfjsImport: {
+    classNames: ['BatchNormalization'],
+    read: ({ name, config: c }) => {
+      const axis = Array.isArray(c.axis) ? c.axis[0] : c.axis ?? -1;
+      if (c.center === false || c.scale === false) throw new ImportError(`Layer "${name}": BatchNormalization without center or scale has no Netwright block.`);
+      return { params: { momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 1e-3) }, axis: Number(axis) };
+    },
+    weightKeys: () => ['gamma', 'beta', 'moving_mean', 'moving_variance'],
+  },
   onnx: (ctx) => {
     const c = (key: string) => {
       const w = ctx.weight(key);

@@ -24,6 +24,7 @@ export const concatenate: BlockSpec = {
   geometry: noGeometry,
   layer: ({ tf, name }) => tf.layers.concatenate({ name, axis: -1 }),
   tfjs: () => ({ className: 'Concatenate', config: { axis: -1 } }),
+  tfjsImport: { classNames: ['Concatenate'], read: ({ config: c }) => ({ params: {}, axis: Number(c.axis ?? -1) }) },
   onnx: (ctx) => ctx.node('Concat', ctx.inputs, [ctx.output], { axis: { i: 1 } }),
   torch: () => ({ forward: (args) => `torch.cat([${args.join(', ')}], dim=1)` }),
 };

@@ -10,6 +10,7 @@ import {
 import type { Params, ShapeResult } from '../graph/types';
 import { JS_POOL_HELPERS } from './pooling';
 import { checkPreset, FILTER_PRESETS, presetFilterCount, presetKernel } from './filterbanks';
+import { activationOf, channelsLast, ImportError, initializerOf, padding, square } from './tfjs-import';
 
 /** Output channels: the filter bank's size when a preset is chosen, else `filters`. */
 const filtersOf = (p: Params): number => (p.preset && p.preset !== 'none' ? presetFilterCount(str(p, 'preset')) : num(p, 'filters'));
@@ -155,6 +156,23 @@ class GroupedConv2D extends Layer {
   }
 }
 tf.serialization.registerClass(GroupedConv2D);`,
+  },
+  tfjsImport: {
+    classNames: ['Conv2D', 'GroupedConv2D'],
+    read: ({ name, config: c }) => {
+      channelsLast(c, name);
+      if (square(c.dilation_rate ?? 1, 'dilation', name) !== 1) throw new ImportError(`Layer "${name}" is a dilated convolution, which Netwright has no block for.`);
+      const groups = c.groups === undefined || c.groups === null ? 1 : Number(c.groups);
+      if (!Number.isInteger(groups) || groups < 1) throw new ImportError(`Layer "${name}": groups ${String(c.groups)} is not a whole number.`);
+      return {
+        params: {
+          filters: Number(c.filters), kernelSize: square(c.kernel_size, 'kernel size', name), stride: square(c.strides ?? 1, 'stride', name),
+          padding: padding(c.padding ?? 'valid', name), activation: activationOf(c.activation, name), useBias: c.use_bias !== false,
+          ...(groups > 1 ? { groups } : {}), ...initializerOf(c.kernel_initializer),
+        },
+      };
+    },
+    weightKeys: (p) => (p.useBias ? ['kernel', 'bias'] : ['kernel']),
   },
   onnx: (ctx) => {
     const p = ctx.params;

@@ -4,6 +4,7 @@ import {
   activation, initializer, initStd, int, needsVector, noGeometry, num, onnxApplyActivation, py, str, torchActivation, transpose2d, useBias,
   type BlockSpec, type OnnxLowering, type TorchBlock, type TorchLowering, type WeightTensor,
 } from './spec';
+import { activationOf, initializerOf } from './tfjs-import';
 
 /** out = act(x·W + b) as ONNX Gemm (or MatMul without a bias). */
 export function onnxDense(ctx: OnnxLowering, fn: string, bias: boolean): void {
@@ -54,6 +55,14 @@ export const dense: BlockSpec = {
       useBias: Boolean(p.useBias),
     }),
   tfjs: (p) => ({ className: 'Dense', config: { units: num(p, 'units'), activation: str(p, 'activation'), use_bias: Boolean(p.useBias) } }),
+  tfjsImport: {
+    classNames: ['Dense'],
+    // A softmax Dense is the Classifier.
+    read: ({ name, config: c }) => c.activation === 'softmax' ? null : {
+      params: { units: Number(c.units), activation: activationOf(c.activation, name), useBias: c.use_bias !== false, ...initializerOf(c.kernel_initializer) },
+    },
+    weightKeys: (p) => (p.useBias ? ['kernel', 'bias'] : ['kernel']),
+  },
   onnx: (ctx) => onnxDense(ctx, str(ctx.params, 'activation'), Boolean(ctx.params.useBias)),
   torch: (ctx) => torchDense(ctx, num(ctx.params, 'units'), str(ctx.params, 'activation'), Boolean(ctx.params.useBias)),
 };

@@ -16,6 +16,7 @@ export const dropout: BlockSpec = {
   layer: ({ tf, name, params: p, seed, custom }) =>
     seed === undefined ? tf.layers.dropout({ name, rate: num(p, 'rate') }) : new custom.SeededDropout({ name, rate: num(p, 'rate'), seed }),
   tfjs: (p) => ({ className: 'Dropout', config: { rate: num(p, 'rate') } }),
+  tfjsImport: { classNames: ['Dropout', 'SeededDropout'], read: ({ config: c }) => ({ params: { rate: Number(c.rate ?? 0.5) } }) },
   onnx: (ctx) => ctx.node('Identity', ctx.inputs, [ctx.output]),
   torch: (ctx) => ({ module: `nn.Dropout(${num(ctx.params, 'rate')})`, forward: ([x], m) => `${m}(${x})` }),
 };

@@ -12,6 +12,7 @@ export const flatten: BlockSpec = {
   geometry: noGeometry,
   layer: ({ tf, name }) => tf.layers.flatten({ name }),
   tfjs: () => ({ className: 'Flatten', config: {} }),
+  tfjsImport: { classNames: ['Flatten'], read: () => ({ params: {} }) },
   onnx: (ctx) => {
     if (ctx.inputShapes[0].length !== 3) {
       ctx.node('Identity', ctx.inputs, [ctx.output]);

@@ -1,6 +1,7 @@
 // Input: the network input, an image (H×W×C) or a vector. The compiler makes its tf.input; the
 // exports take NHWC images (as the app feeds them) and, in ONNX, transpose them once to NCHW.
-import { choice, int, noCost, noGeometry, noParams, num, str, type BlockSpec } from './spec';
+import { choice, int, noCost, noGeometry, noParams, num, str, type BlockSpec, type TfjsImported } from './spec';
+import { ImportError } from './tfjs-import';
 
 export const input: BlockSpec = {
   type: 'Input', label: 'Input', category: 'Input', inputs: 0,
@@ -20,6 +21,19 @@ export const input: BlockSpec = {
     className: 'InputLayer',
     config: { batch_input_shape: [null, ...output], dtype: 'float32', sparse: false },
   }),
+  tfjsImport: {
+    classNames: ['InputLayer'],
+    read: ({ name, config: c }): TfjsImported => {
+      const shape = (c.batch_input_shape ?? c.batch_shape) as unknown;
+      if (!Array.isArray(shape) || !shape.slice(1).every((d) => Number.isInteger(d) && d > 0)) {
+        throw new ImportError(`Input "${name}" has no fixed shape (${JSON.stringify(shape)}).`);
+      }
+      const dims = shape.slice(1) as number[];
+      if (dims.length === 3) return { params: { kind: 'image', height: dims[0], width: dims[1], channels: dims[2] } };
+      if (dims.length === 1) return { params: { kind: 'vector', length: dims[0] } };
+      throw new ImportError(`Input "${name}" is ${dims.length}-D; Netwright takes images (H×W×C) or vectors.`);
+    },
+  },
   onnx: (ctx) => {
     if (ctx.outputShape.length === 3) ctx.node('Transpose', ctx.inputs, [ctx.output], { perm: { ints: [0, 3, 1, 2] } });
     else ctx.node('Identity', ctx.inputs, [ctx.output]);

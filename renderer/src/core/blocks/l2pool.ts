@@ -1,7 +1,8 @@
 // L2 pooling: sqrt(mean of x² over each window + ε); the mean counts only cells inside the input
 // with 'same' padding. Standard operators in ONNX (Mul, AveragePool, Add, Sqrt) and PyTorch.
 import { noParams, num, str, type BlockSpec } from './spec';
-import { JS_POOL_HELPERS, onnxPoolAttrs, poolGeometry, poolMultiplyAdds, poolParams, poolShape, poolWindow, PY_POOL_HELPERS, torchPads } from './pooling';
+import { close } from './tfjs-import';
+import { JS_POOL_HELPERS, onnxPoolAttrs, poolFromTfjs, poolGeometry, poolMultiplyAdds, poolParams, poolShape, poolWindow, PY_POOL_HELPERS, torchPads } from './pooling';
 
 /** The L2Pool2D layer's default ε (compile/layers/l2pool.ts); the compiler does not change it. */
 export const L2_POOL_EPSILON = 1e-6;
@@ -38,6 +39,13 @@ export const l2Pool2d: BlockSpec = {
   }
 }
 tf.serialization.registerClass(L2Pool2D);`,
+  },
+  tfjsImport: {
+    classNames: ['L2Pool2D'],
+    read: (layer) => {
+      close(layer.config.epsilon, L2_POOL_EPSILON, 'epsilon', layer.name);
+      return poolFromTfjs(layer);
+    },
   },
   onnx: (ctx) => {
     const { k, s, pads } = poolWindow(ctx.params, ctx.inputShapes[0]);

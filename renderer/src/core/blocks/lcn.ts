@@ -4,6 +4,7 @@
 // division by the constant border-coverage map; then a subtraction, a square, the same mean, a
 // max with ε², a square root, a mean, a max and a division.
 import { float, int, needsImage, noParams, num, py, type BlockSpec } from './spec';
+import { close } from './tfjs-import';
 
 /** The LocalContrastNorm layer's default ε (the compiler does not change it). */
 export const LCN_EPSILON = 1e-4;
@@ -110,6 +111,13 @@ export const localContrastNorm: BlockSpec = {
   }
 }
 tf.serialization.registerClass(LocalContrastNorm);`,
+  },
+  tfjsImport: {
+    classNames: ['LocalContrastNorm'],
+    read: ({ name, config: c }) => {
+      close(c.epsilon, LCN_EPSILON, 'epsilon', name);
+      return { params: { kernelSize: Number(c.kernel_size ?? 9), sigma: Number(c.sigma ?? 2) } };
+    },
   },
   onnx: (ctx) => {
     const k = num(ctx.params, 'kernelSize');

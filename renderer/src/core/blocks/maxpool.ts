@@ -1,7 +1,7 @@
 // Max pooling. With 'same' padding the padded cells never win: -inf pads in PyTorch, ONNX MaxPool
 // ignores its pads.
 import { noParams, num, str, type BlockSpec } from './spec';
-import { onnxPoolAttrs, poolGeometry, poolMultiplyAdds, poolParams, poolShape, poolWindow, torchPads } from './pooling';
+import { onnxPoolAttrs, poolFromTfjs, poolGeometry, poolMultiplyAdds, poolParams, poolShape, poolWindow, torchPads } from './pooling';
 
 export const maxPool2d: BlockSpec = {
   type: 'MaxPool2D', label: 'Max pool', category: 'Pooling', inputs: 1,
@@ -15,6 +15,7 @@ export const maxPool2d: BlockSpec = {
     className: 'MaxPooling2D',
     config: { pool_size: [num(p, 'poolSize'), num(p, 'poolSize')], strides: [num(p, 'stride'), num(p, 'stride')], padding: str(p, 'padding'), data_format: 'channels_last' },
   }),
+  tfjsImport: { classNames: ['MaxPooling2D'], read: poolFromTfjs },
   onnx: (ctx) => {
     const { k, s, pads } = poolWindow(ctx.params, ctx.inputShapes[0]);
     ctx.node('MaxPool', ctx.inputs, [ctx.output], onnxPoolAttrs(k, s, pads));

@@ -1,7 +1,8 @@
 // What the pooling blocks (max, average, L2) share: parameters, shape, cost, geometry, explicit
 // pads, and the JavaScript and Python helpers their exports use. Not a block itself.
 import type { ParamSpec, Params, Shape, ShapeResult } from '../graph/types';
-import { choice, explicitPads, int, num, PADDINGS, size, slidingShape, str, type Geometry } from './spec';
+import { choice, explicitPads, int, num, PADDINGS, size, slidingShape, str, type Geometry, type TfjsImported, type TfjsLayerIn } from './spec';
+import { channelsLast, padding, square } from './tfjs-import';
 
 export const poolParams = (padDefault: string): ParamSpec[] => [
   int('poolSize', 'Pool size', 2, 1, 32, 'Width and height of the pooling window.'),
@@ -18,6 +19,13 @@ export const poolMultiplyAdds = (p: Params, _inputs: Shape[], output: Shape): nu
 export const poolGeometry = (p: Params): Geometry => ({
   kernel: num(p, 'poolSize'), stride: num(p, 'stride'), padding: str(p, 'padding') === 'same' ? 'same' : 'valid', dilation: 1,
 });
+
+/** A Keras pooling layer's window, stride (default: the window) and padding (default 'valid'). */
+export function poolFromTfjs({ name, config: c }: TfjsLayerIn): TfjsImported {
+  channelsLast(c, name);
+  const k = square(c.pool_size ?? 2, 'pool size', name);
+  return { params: { poolSize: k, stride: c.strides == null ? k : square(c.strides, 'stride', name), padding: padding(c.padding ?? 'valid', name) } };
+}
 
 /** Window, stride and explicit pads [top, left, bottom, right] of a pooling block on its input. */
 export function poolWindow(p: Params, input: Shape): { k: number; s: number; pads: [number, number, number, number]; padded: boolean } {

@@ -121,6 +121,45 @@ export interface TorchBlock {
   helpers?: string[];
 }
 
+// ---------------------------------------------------------------- tfjs import
+
+/** A layer of an imported TF.js Layers model.json, as the import hands it to a block. */
+export interface TfjsLayerIn {
+  /** Keras class name. */
+  className: string;
+  /** The layer's name (for messages). */
+  name: string;
+  /** Its (snake_case) config. */
+  config: Record<string, unknown>;
+  /** Whether it is the model's output. */
+  isOutput: boolean;
+}
+
+/** A layer read back as a block. */
+export interface TfjsImported {
+  /** The block's parameters (unnamed ones take their defaults). */
+  params: Params;
+  /**
+   * The axis the layer works on, for blocks that work on the channels: checked once the shapes
+   * are known (it must be -1 or the last axis), then dropped.
+   */
+  axis?: number;
+}
+
+/** How a block reads its layer back from a TF.js Layers model (export/import-tfjs.ts). */
+export interface TfjsImport {
+  /** The Keras class names it reads (what its `tfjs` writes; stock tfjs' names for the same layer). */
+  classNames: readonly string[];
+  /**
+   * The block's parameters from the layer's config, or null when the layer is another block's
+   * with the same class name (a softmax Dense is the Classifier). Throws ImportError
+   * (tfjs-import.ts) naming the layer where the config asks for what the block cannot express.
+   */
+  read(layer: TfjsLayerIn): TfjsImported | null;
+  /** The keys of the weights its tfjs layer holds (the compiler's layer makes exactly these); none if absent. */
+  weightKeys?(params: Params): string[];
+}
+
 // ---------------------------------------------------------------- the spec
 
 export interface BlockSpec extends BlockDef {
@@ -140,6 +179,8 @@ export interface BlockSpec extends BlockDef {
    * written once) in scope, and register their classes.
    */
   tfjsRegistration?: { className: string; source: string; helpers?: Record<string, string> };
+  /** How the layer is read back when a TF.js Layers model is imported; absent: not importable. */
+  tfjsImport?: TfjsImport;
   /** ONNX nodes computing this block's output. */
   onnx(ctx: OnnxLowering): void;
   /** PyTorch submodule and forward expression. */

@@ -16,6 +16,7 @@ export const upsample2d: BlockSpec = {
   geometry: noGeometry,
   layer: ({ name, params: p, custom }) => new custom.Upsample2D({ name, factor: num(p, 'factor') }),
   tfjs: (p) => ({ className: 'Upsample2D', config: { factor: num(p, 'factor') } }),
+  tfjsImport: { classNames: ['Upsample2D'], read: ({ config: c }) => ({ params: { factor: Number(c.factor ?? 2) } }) },
   tfjsRegistration: {
     className: 'Upsample2D',
     source: `// Nearest-neighbour upsampling by an integer factor (reshapes and rank-4 tiles).

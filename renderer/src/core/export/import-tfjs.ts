@@ -1,12 +1,12 @@
 // Import of a TF.js Layers model (model.json + its weight files), as our exporter writes it or as
-// stock tfjs saves one: the Keras layer configs map back to blocks, the weights are renamed to
-// `<block id>/<key>` in one WeightsBlob, positions come from autoLayout. Layers Netwright has no
-// block for, and options a block cannot express (a dilated conv, BatchNorm without scale), are
-// refused with a message naming the layer: an import that computed something else would be worse
-// than none. Pure: no tfjs, no I/O (the caller reads the files).
-import { BLOCK_SPEC, resolveParams } from '../blocks/index';
-import { L2_POOL_EPSILON } from '../blocks/l2pool';
-import { LCN_EPSILON } from '../blocks/lcn';
+// stock tfjs saves one: the Keras layer configs map back to blocks (each block reads its own
+// layers: `tfjsImport` in core/blocks/<block>.ts; this file only loops over the registry), the
+// weights are renamed to `<block id>/<key>` in one WeightsBlob, positions come from autoLayout.
+// Layers Netwright has no block for, and options a block cannot express (a dilated conv, BatchNorm
+// without scale), are refused with a message naming the layer: an import that computed something
+// else would be worse than none. Pure: no tfjs, no I/O (the caller reads the files).
+import { BLOCK_SPEC, BLOCK_SPECS, resolveParams } from '../blocks/index';
+import { ImportError, isObj } from '../blocks/tfjs-import';
 import { analyze, incoming } from '../graph/analyze';
 import { multiplyAdds, reachableParams } from '../graph/cost';
 import type { Block, BlockType, Edge, Graph, Params } from '../graph/types';
@@ -15,12 +15,7 @@ import { DEFAULT_TRAIN_CONFIG } from '../train/config';
 import { emptyCurves, type WeightsBlob } from '../train/protocol';
 import { autoLayout } from '../viz/layout';
 
-export class ImportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImportError';
-  }
-}
+export { ImportError };
 
 export interface ImportedModel {
   graph: Graph;
@@ -30,8 +25,6 @@ export interface ImportedModel {
 }
 
 type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const ACTIVATIONS = new Set(['relu', 'sigmoid', 'tanh', 'linear']);
 
 interface Layer {
   className: string;
@@ -41,131 +34,17 @@ interface Layer {
   inbound: string[];
 }
 
-/** A square window or stride: a number, or [n, n]. */
-function square(v: unknown, what: string, layer: string): number {
-  const n = Array.isArray(v) ? v : [v, v];
-  if (n.length !== 2 || typeof n[0] !== 'number' || n[0] !== n[1] || !Number.isInteger(n[0])) {
-    throw new ImportError(`Layer "${layer}": ${what} ${JSON.stringify(v)} is not square (Netwright blocks use equal height and width).`);
-  }
-  return n[0];
-}
-
-function activationOf(v: unknown, layer: string): string {
-  const a = v === undefined || v === null ? 'linear' : String(v);
-  if (!ACTIVATIONS.has(a)) throw new ImportError(`Layer "${layer}": activation "${a}" is not one Netwright has (relu, sigmoid, tanh, linear; softmax only in the final Dense).`);
-  return a;
-}
-
-function padding(v: unknown, layer: string): 'same' | 'valid' {
-  if (v !== 'same' && v !== 'valid') throw new ImportError(`Layer "${layer}": padding "${String(v)}" is not 'same' or 'valid'.`);
-  return v;
-}
-
-function channelsLast(c: Json, layer: string): void {
-  if (c.data_format !== undefined && c.data_format !== null && c.data_format !== 'channels_last') {
-    throw new ImportError(`Layer "${layer}" is channels_first; Netwright models are channels_last.`);
-  }
-}
-
-function close(a: unknown, b: number, what: string, layer: string): void {
-  if (a !== undefined && (typeof a !== 'number' || Math.abs(a - b) > 1e-12 * Math.max(1, b))) {
-    throw new ImportError(`Layer "${layer}": ${what} ${String(a)} differs from Netwright's fixed ${b}.`);
-  }
-}
-
 /**
- * The kernel initializer, where the config names one (stock tfjs and Keras do; our export does not,
- * and then the block's default stays). Only how a further training starts depends on it.
+ * One Keras layer as a block: the first block (in registry order) whose `tfjsImport` names the
+ * class and reads the layer (the output layer decides softmax → Classifier).
  */
-function initializerOf(v: unknown): Params {
-  if (!isObj(v) || typeof v.class_name !== 'string') return {};
-  const c = isObj(v.config) ? v.config : {};
-  const kind = String(v.class_name).replace(/_/g, '').toLowerCase();
-  if (kind === 'zeros') return { initializer: 'zeros' };
-  if (kind === 'randomnormal' && typeof c.stddev === 'number' && c.stddev > 0) return { initializer: 'normal', initStd: c.stddev };
-  const named: Record<string, string> = { glorotuniform: 'glorotUniform', glorotnormal: 'glorotNormal', heuniform: 'heUniform', henormal: 'heNormal' };
-  if (named[kind]) return { initializer: named[kind] };
-  if (kind === 'variancescaling') {
-    const uniform = c.distribution === 'uniform';
-    if (c.scale === 2 && c.mode === 'fan_in') return { initializer: uniform ? 'heUniform' : 'heNormal' };
-    if (c.scale === 1 && c.mode === 'fan_avg') return { initializer: uniform ? 'glorotUniform' : 'glorotNormal' };
+function toBlock(l: Layer, isOutput: boolean): { type: BlockType; params: Params; axis?: number } {
+  for (const spec of BLOCK_SPECS) {
+    if (!spec.tfjsImport?.classNames.includes(l.className)) continue;
+    const read = spec.tfjsImport.read({ className: l.className, name: l.name, config: l.config, isOutput });
+    if (read) return { type: spec.type, ...read };
   }
-  return {};
-}
-
-/** One Keras layer as a block type and parameters (the output layer decides softmax → Classifier). */
-function toBlock(l: Layer, isOutput: boolean): { type: BlockType; params: Params } {
-  const c = l.config;
-  const pool = (type: BlockType) => {
-    channelsLast(c, l.name);
-    const k = square(c.pool_size ?? 2, 'pool size', l.name);
-    return { type, params: { poolSize: k, stride: c.strides == null ? k : square(c.strides, 'stride', l.name), padding: padding(c.padding ?? 'valid', l.name) } };
-  };
-  switch (l.className) {
-    case 'InputLayer': {
-      const shape = (c.batch_input_shape ?? c.batch_shape) as unknown;
-      if (!Array.isArray(shape) || !shape.slice(1).every((d) => Number.isInteger(d) && d > 0)) {
-        throw new ImportError(`Input "${l.name}" has no fixed shape (${JSON.stringify(shape)}).`);
-      }
-      const dims = shape.slice(1) as number[];
-      if (dims.length === 3) return { type: 'Input', params: { kind: 'image', height: dims[0], width: dims[1], channels: dims[2] } };
-      if (dims.length === 1) return { type: 'Input', params: { kind: 'vector', length: dims[0] } };
-      throw new ImportError(`Input "${l.name}" is ${dims.length}-D; Netwright takes images (H×W×C) or vectors.`);
-    }
-    case 'Conv2D':
-    case 'GroupedConv2D': {
-      channelsLast(c, l.name);
-      if (square(c.dilation_rate ?? 1, 'dilation', l.name) !== 1) throw new ImportError(`Layer "${l.name}" is a dilated convolution, which Netwright has no block for.`);
-      const groups = c.groups === undefined || c.groups === null ? 1 : Number(c.groups);
-      if (!Number.isInteger(groups) || groups < 1) throw new ImportError(`Layer "${l.name}": groups ${String(c.groups)} is not a whole number.`);
-      return {
-        type: 'Conv2D',
-        params: {
-          filters: Number(c.filters), kernelSize: square(c.kernel_size, 'kernel size', l.name), stride: square(c.strides ?? 1, 'stride', l.name),
-          padding: padding(c.padding ?? 'valid', l.name), activation: activationOf(c.activation, l.name), useBias: c.use_bias !== false,
-          ...(groups > 1 ? { groups } : {}), ...initializerOf(c.kernel_initializer),
-        },
-      };
-    }
-    case 'MaxPooling2D':
-      return pool('MaxPool2D');
-    case 'AveragePooling2D':
-    case 'SameAvgPool2D':
-      return pool('AvgPool2D');
-    case 'L2Pool2D':
-      close(c.epsilon, L2_POOL_EPSILON, 'epsilon', l.name);
-      return pool('L2Pool2D');
-    case 'LocalContrastNorm':
-      close(c.epsilon, LCN_EPSILON, 'epsilon', l.name);
-      return { type: 'LocalContrastNorm', params: { kernelSize: Number(c.kernel_size ?? 9), sigma: Number(c.sigma ?? 2) } };
-    case 'Dense':
-      if (c.activation === 'softmax') {
-        if (!isOutput) throw new ImportError(`Layer "${l.name}" is a softmax Dense that is not the output; Netwright has softmax only in its final classifier.`);
-        if (c.use_bias === false) throw new ImportError(`Layer "${l.name}": the final classifier needs a bias.`);
-        return { type: 'Classifier', params: { classes: Number(c.units) } };
-      }
-      return { type: 'Dense', params: { units: Number(c.units), activation: activationOf(c.activation, l.name), useBias: c.use_bias !== false, ...initializerOf(c.kernel_initializer) } };
-    case 'Flatten':
-      return { type: 'Flatten', params: {} };
-    case 'Upsample2D':
-      return { type: 'Upsample2D', params: { factor: Number(c.factor ?? 2) } };
-    case 'Activation':
-      return { type: 'Activation', params: { fn: activationOf(c.activation, l.name) } };
-    case 'BatchNormalization': {
-      const axis = Array.isArray(c.axis) ? c.axis[0] : c.axis ?? -1;
-      if (c.center === false || c.scale === false) throw new ImportError(`Layer "${l.name}": BatchNormalization without center or scale has no Netwright block.`);
-      return { type: 'BatchNorm', params: { momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 1e-3), _axis: Number(axis) } };
-    }
-    case 'Dropout':
-    case 'SeededDropout':
-      return { type: 'Dropout', params: { rate: Number(c.rate ?? 0.5) } };
-    case 'Add':
-      return { type: 'Add', params: {} };
-    case 'Concatenate':
-      return { type: 'Concatenate', params: { _axis: Number(c.axis ?? -1) } };
-    default:
-      throw new ImportError(`Layer "${l.name}" is a ${l.className}, which Netwright has no block for.`);
-  }
+  throw new ImportError(`Layer "${l.name}" is a ${l.className}, which Netwright has no block for.`);
 }
 
 /** The layers of a functional Model or a Sequential, with their sources. */
@@ -265,18 +144,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /** The keys each block's weights must have (the compiler's tfjs layers make exactly these). */
 function expectedKeys(b: Block): string[] {
-  const p = resolveParams(b);
-  switch (b.type) {
-    case 'Conv2D':
-    case 'Dense':
-      return p.useBias ? ['kernel', 'bias'] : ['kernel'];
-    case 'Classifier':
-      return ['kernel', 'bias'];
-    case 'BatchNorm':
-      return ['gamma', 'beta', 'moving_mean', 'moving_variance'];
-    default:
-      return [];
-  }
+  return BLOCK_SPEC[b.type].tfjsImport?.weightKeys?.(resolveParams(b)) ?? [];
 }
 
 /**
@@ -299,44 +167,44 @@ export function importTfjs(files: readonly { name: string; data: Uint8Array | st
   const known = new Set(layers.map((l) => l.name));
   const blocks: Block[] = [];
   const edges: Edge[] = [];
+  const axes = new Map<string, number>();
   for (const l of layers) {
-    const { type, params } = toBlock(l, l.name === output);
-    const { _axis: axis, ...rest } = params;
+    const { type, params, axis } = toBlock(l, l.name === output);
     const id = ids.get(l.name) as string;
-    blocks.push({ id, type, params: { ...resolveParams({ type, params: rest }), ...rest }, position: { x: 0, y: 0 } });
+    blocks.push({ id, type, params: { ...resolveParams({ type, params }), ...params }, position: { x: 0, y: 0 } });
     for (const s of l.inbound) {
       if (!known.has(s)) throw new ImportError(`Layer "${l.name}" takes its input from "${s}", which the model does not have.`);
       edges.push({ id: `e_${ids.get(s)}_${id}`, source: ids.get(s) as string, target: id, targetPort: 'in' });
     }
-    if (axis !== undefined) blocks[blocks.length - 1].params = { ...blocks[blocks.length - 1].params, _axis: axis };
+    if (axis !== undefined) axes.set(id, axis);
   }
-  if (BLOCK_SPEC[blocks.find((b) => b.id === ids.get(output))?.type ?? 'Input'].type !== 'Classifier') {
+  if (blocks.find((b) => b.id === ids.get(output))?.type !== 'Classifier') {
     throw new ImportError(`The model's output "${output}" is not a softmax Dense layer; Netwright networks end in a softmax classifier.`);
   }
-  const graph = checkAxes(autoLayout({ version: 1, blocks, edges }));
+  const graph = autoLayout({ version: 1, blocks, edges });
+  checkAxes(graph, axes);
   const weights = readWeights(json.weightsManifest, bytes, ids);
   checkWeights(graph, weights);
   return { graph, weights, name: name && name !== 'netwright' && !/^(model|sequential)\d*$/.test(name) ? name : fallbackName };
 }
 
-/** BatchNorm and Concatenate must work on the last axis (channels); `_axis` is dropped after the check. */
-function checkAxes(graph: Graph): Graph {
+/**
+ * The network fits together, and the layers read with an axis (`TfjsImported.axis`: BatchNorm,
+ * Concatenate) work on the last one (channels).
+ */
+function checkAxes(graph: Graph, axes: ReadonlyMap<string, number>): void {
   const analysis = analyze(graph);
   const sources = incoming(graph);
   if (!analysis.ok) {
     const first = analysis.issues.find((i) => i.severity === 'error');
     throw new ImportError(`The imported network does not fit together: ${first?.message ?? 'see the editor'}`);
   }
-  return {
-    ...graph,
-    blocks: graph.blocks.map((b) => {
-      if (b.params._axis === undefined) return b;
-      const { _axis: axis, ...params } = b.params;
-      const rank = (analysis.blocks[sources.get(b.id)?.[0] ?? '']?.shape ?? []).length;
-      if (axis !== -1 && axis !== rank) throw new ImportError(`Layer "${b.id}" works on axis ${String(axis)}; Netwright's ${b.type} works on the channels (the last axis).`);
-      return { ...b, params };
-    }),
-  };
+  for (const b of graph.blocks) {
+    const axis = axes.get(b.id);
+    if (axis === undefined) continue;
+    const rank = (analysis.blocks[sources.get(b.id)?.[0] ?? '']?.shape ?? []).length;
+    if (axis !== -1 && axis !== rank) throw new ImportError(`Layer "${b.id}" works on axis ${String(axis)}; Netwright's ${b.type} works on the channels (the last axis).`);
+  }
 }
 
 function checkWeights(graph: Graph, weights: WeightsBlob): void {

@@ -127,6 +127,26 @@ export function normalizationFrom(stats: { mean: number[]; std: number[] }, norm
   return { mean, std };
 }
 
+/**
+ * What a user should see before training: class imbalance, classes with few examples, duplicates,
+ * skipped files. Shared by the in-memory import and the disk-backed one (store/folder-import.ts).
+ */
+export function importWarnings(classes: string[], trainCounts: number[], testCounts: number[], duplicates: number, skipped: number): string[] {
+  const warnings: string[] = [];
+  const total = trainCounts.map((n, k) => n + testCounts[k]);
+  const max = Math.max(...total);
+  const min = Math.min(...total);
+  if (min > 0 && max / min >= 3) {
+    warnings.push(`class imbalance: "${classes[total.indexOf(max)]}" has ${max} examples, "${classes[total.indexOf(min)]}" only ${min}`);
+  }
+  total.forEach((n, k) => {
+    if (n < FEW) warnings.push(`class "${classes[k]}" has only ${n} example${n === 1 ? '' : 's'}`);
+  });
+  if (duplicates) warnings.push(`${duplicates} duplicate example${duplicates === 1 ? '' : 's'} (same pixels as an earlier one, train and test together)`);
+  if (skipped) warnings.push(`${skipped} file(s) or row(s) skipped, see the list`);
+  return warnings;
+}
+
 /** Builds the datasets and their summary; refuses data that cannot train a classifier. */
 export function assemble(raw: RawDataset, options: ImportOptions = {}): ImportedDataset {
   const all = [...raw.train.labels, ...(raw.test?.labels ?? [])];
@@ -152,18 +172,7 @@ export function assemble(raw: RawDataset, options: ImportOptions = {}): Imported
   const trainCounts = counts(train);
   const testCounts = counts(test);
   const duplicates = countDuplicates([train, test]);
-  const warnings: string[] = [];
-  const total = trainCounts.map((n, k) => n + testCounts[k]);
-  const max = Math.max(...total);
-  const min = Math.min(...total);
-  if (min > 0 && max / min >= 3) {
-    warnings.push(`class imbalance: "${classes[total.indexOf(max)]}" has ${max} examples, "${classes[total.indexOf(min)]}" only ${min}`);
-  }
-  total.forEach((n, k) => {
-    if (n < FEW) warnings.push(`class "${classes[k]}" has only ${n} example${n === 1 ? '' : 's'}`);
-  });
-  if (duplicates) warnings.push(`${duplicates} duplicate example${duplicates === 1 ? '' : 's'} (same pixels as an earlier one, train and test together)`);
-  if (raw.skipped.length) warnings.push(`${raw.skipped.length} file(s) or row(s) skipped, see the list`);
+  const warnings = importWarnings(classes, trainCounts, testCounts, duplicates, raw.skipped.length);
   return {
     data: { train, test },
     summary: {

@@ -1,4 +1,4 @@
-// The project store with its runs: Save writes the run history with the weights, Open on another
+// The project store with its runs: Save writes the project's runs with the weights, Open on another
 // machine (empty history) brings them back, a malformed file changes nothing, Save As and recent
 // projects through the Host.
 import { createPinia, setActivePinia } from 'pinia';
@@ -47,7 +47,7 @@ function snapshot() {
 }
 
 describe('projects keep their runs', () => {
-  it('Save writes every run of the history with its weights; Open elsewhere restores graph, runs and weights', async () => {
+  it('Save writes every run of the project with its weights; Open elsewhere restores graph, runs and weights', async () => {
     const project = useProjectStore();
     const runs = useRunsStore();
     project.loadTemplate('logistic-regression');
@@ -145,7 +145,12 @@ describe('Save As, dirty mark and recent projects', () => {
     expect(await project.saveAs()).toBe(true);
     expect(project.path).toBe('copy.netwright.json');
     expect(project.name).toBe('copy');
-    expect(host.readText('copy.netwright.json')).toBe(host.readText(first!));
+    // The same content; the copy is a document of its own (its own id, the runs moved along with it).
+    const { documentId: copyId, ...copy } = JSON.parse(host.readText('copy.netwright.json')) as Record<string, unknown>;
+    const { documentId: firstId, ...original } = JSON.parse(host.readText(first!)) as Record<string, unknown>;
+    expect(copy).toEqual(original);
+    expect(copyId).not.toBe(firstId);
+    expect(copyId).toBe(project.documentId);
   });
 
   it('remembers opened and saved projects, newest first, and reopens one', async () => {

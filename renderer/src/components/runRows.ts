@@ -27,6 +27,8 @@ export interface RunRow {
   resumable: boolean;
   /** The short settings line (describeSettings); falls back to optimizer and learning rate. */
   settings?: string;
+  /** The project document the run belongs to (core/runs/owner.ts); absent for records older than that. */
+  project?: string;
 }
 
 /** A run whose curves the compare chart overlays. */
@@ -172,6 +174,7 @@ export function toRunRow(
     stale: opts.stale,
     resumable: opts.resumable,
     settings: describeSettings(run.config),
+    ...(run.project ? { project: run.project } : {}),
   };
 }
 

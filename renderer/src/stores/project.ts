@@ -1,16 +1,19 @@
 // The project as a document: graph (with its layout), training settings, the dataset reference and
 // the run history with its weights, opened, saved and autosaved through the Host.
 //
-// Which runs a project keeps: every run in the run history when it is saved, except a run still
-// training (its record changes every second; it is kept by the next Save). The history is what the
-// user sees and prunes (delete a run there to leave it out). Opening merges the file's runs into the
-// history by id (a run training here now is left alone) and shows the newest of them.
+// Which runs a project keeps: the runs of the run history that belong to this document (the rule
+// and the migration of older records are in core/runs/owner.ts), except a run still training (its
+// record changes every second; it is kept by the next Save). The history is shared by all projects:
+// delete a run there to leave it out, or add another project's run to this one. Opening merges the
+// file's runs into the history by id (a run training here now is left alone), makes them this
+// document's, and shows the newest of them.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { importTfjs, importedRun } from '../core/export/import-tfjs';
 import { emptyGraph } from '../core/graph/edit';
 import { PROJECT_EXTENSION, parseProject, serializeProject, type Project } from '../core/graph/project';
 import { instantiate, templateById } from '../core/graph/templates';
+import { DOCUMENT_ID_KEY, isDocumentId, keptInProject, newDocumentId, readDocumentId, withoutOwner, writeDocumentId } from '../core/runs/owner';
 import type { RunRecord } from '../core/runs/record';
 import { wrapChain } from '../core/viz/layout';
 import { DEFAULT_TRAIN_CONFIG } from '../core/train/protocol';
@@ -26,12 +29,12 @@ import { useUiStore } from './ui';
 const FILTERS = [{ name: 'Netwright project', extensions: [PROJECT_EXTENSION.split('.').pop() as string] }];
 const baseName = (file: string) => file.replace(/\.netwright\.json$|\.json$/i, '');
 
-/** Runs a Save writes: all but those training now. */
-export const keptInProject = (r: RunRecord): boolean => r.state !== 'running';
-
-/** What makes the kept runs differ for the dirty mark (cheap: no weights are read). */
-function runsKey(records: readonly RunRecord[]): string {
-  return records.filter(keptInProject).map((r) => `${r.id}:${r.name}:${r.state}:${r.epoch}:${r.weights?.data.byteLength ?? 0}`).join('|');
+/**
+ * What makes the runs a Save of the document writes differ, for the dirty mark (cheap: no weights
+ * are read). The same filter as fileText, so a run of another project never marks this one dirty.
+ */
+function runsKey(records: readonly RunRecord[], documentId: string): string {
+  return records.filter((r) => keptInProject(r, documentId)).map((r) => `${r.id}:${r.name}:${r.state}:${r.epoch}:${r.weights?.data.byteLength ?? 0}`).join('|');
 }
 
 export const useProjectStore = defineStore('project', () => {
@@ -45,7 +48,7 @@ export const useProjectStore = defineStore('project', () => {
   /** The document text last written to (or read from) a file; dirty = the current text differs. */
   const savedText = ref(serializeCurrent());
   /** The kept runs as they were at that moment (runsKey). */
-  const savedRuns = ref(runsKey(runs.records));
+  const savedRuns = ref(runsKey(runs.records, runs.documentId));
   /** The text the host has confirmed writing; set only on success, so a failed write is retried. */
   const autosavedText = ref<string | null>(null);
   /** The text being written now, so overlapping flushes do not write it twice. */
@@ -69,16 +72,21 @@ export const useProjectStore = defineStore('project', () => {
   watch(name, (n) => nameOf.set(graphStore.graph, n), { flush: 'sync' });
   // The history read at startup is where an unsaved project starts from, not a change to it.
   watch(() => runs.loaded, (loaded) => {
-    if (loaded && !path.value) savedRuns.value = runsKey(runs.records);
+    if (loaded && !path.value) savedRuns.value = runsKey(runs.records, runs.documentId);
   });
 
   // Getters
   /** The document without its runs: graph, settings, dataset (serialized on every edit, so no weights). */
   const currentText = computed(() => serializeCurrent());
-  const currentRuns = computed(() => runsKey(runs.records));
+  const currentRuns = computed(() => runsKey(runs.records, runs.documentId));
+  /** The open document's id (the runs store holds it: runs added now are stamped with it). */
+  const documentId = computed(() => runs.documentId);
   const dirty = computed(() => currentText.value !== savedText.value || currentRuns.value !== savedRuns.value);
-  /** The autosave also keeps the name (an extra field the file parser ignores), so a reload keeps it. Runs live in IndexedDB. */
-  const autosaveText = computed(() => JSON.stringify({ name: name.value, ...(JSON.parse(currentText.value) as object) }));
+  /**
+   * The autosave also keeps the name and the document id (extra fields the file parser ignores), so
+   * a reload keeps them, and with the id the runs of the project. Runs live in IndexedDB.
+   */
+  const autosaveText = computed(() => JSON.stringify({ name: name.value, [DOCUMENT_ID_KEY]: runs.documentId, ...(JSON.parse(currentText.value) as object) }));
   const autosaved = computed(() => autosavedText.value === autosaveText.value);
 
   function currentDataset(): Project['dataset'] {
@@ -103,8 +111,10 @@ export const useProjectStore = defineStore('project', () => {
       const text = await useHost().loadAutosave();
       if (!text) return false;
       const p = parseProject(text);
-      const saved = (JSON.parse(text) as { name?: unknown }).name;
-      if (typeof saved === 'string' && saved.trim()) name.value = saved;
+      const extra = JSON.parse(text) as { name?: unknown; documentId?: unknown };
+      if (typeof extra.name === 'string' && extra.name.trim()) name.value = extra.name;
+      // An autosave from before document ids: the project keeps the fresh id it started with.
+      if (isDocumentId(extra.documentId)) runs.documentId = extra.documentId;
       graphStore.load(p.graph, false);
       training.setConfig(p.trainConfig);
       autosavedText.value = text;
@@ -143,10 +153,16 @@ export const useProjectStore = defineStore('project', () => {
     training.setConfig({ ...DEFAULT_TRAIN_CONFIG });
     name.value = 'Untitled';
     path.value = undefined;
+    runs.documentId = newDocumentId();
     markSaved();
   }
 
-  /** Loads a template; `perRow` wraps its chain into rows that fit the canvas (default: one line). */
+  /**
+   * Loads a template; `perRow` wraps its chain into rows that fit the canvas (default: one line).
+   * A template starts a new project: runs trained from now on are its own, not the previous
+   * project's. (Undo brings the previous network and name back, but into this new document: the
+   * document id follows Open/Save, not the undo history.)
+   */
   function loadTemplate(id: string, perRow = Infinity): boolean {
     const t = templateById(id);
     if (!t) return false;
@@ -154,6 +170,7 @@ export const useProjectStore = defineStore('project', () => {
     nameOf.set(g, t.name); // before load, so the graph watcher gives it the template's name
     graphStore.load(g);
     path.value = undefined;
+    runs.documentId = newDocumentId();
     return true;
   }
 
@@ -168,11 +185,11 @@ export const useProjectStore = defineStore('project', () => {
     return r;
   }
 
-  /** Merges a project's runs into the history (by id), stores them, and shows the newest. */
+  /** Merges a project's runs into the history (by id) as the open document's, stores them, and shows the newest. */
   function mergeRuns(incoming: readonly RunRecord[]): void {
     if (!incoming.length) return;
     const live = new Set([training.runId].filter((id): id is string => !!id));
-    const added = incoming.filter((r) => !live.has(r.id)).map(settled);
+    const added = incoming.filter((r) => !live.has(r.id)).map((r) => ({ ...settled(r), project: runs.documentId }));
     const ids = new Set(added.map((r) => r.id));
     runs.records = [...runs.records.filter((r) => !ids.has(r.id)), ...added].sort((a, b) => b.createdAt - a.createdAt);
     for (const r of added) useRunStorage().put(r).catch((e: unknown) => console.warn(`could not store run ${r.id}:`, e));
@@ -185,7 +202,9 @@ export const useProjectStore = defineStore('project', () => {
    * replaces graph, settings and name and merges the runs. Throws the parser's user-readable error.
    */
   function openFile(file: OpenedFile): void {
-    const p = parseProject(new TextDecoder().decode(file.data));
+    const text = new TextDecoder().decode(file.data);
+    const p = parseProject(text);
+    runs.documentId = readDocumentId(text);
     graphStore.load(p.graph, false);
     training.setConfig(p.trainConfig);
     if (p.dataset?.kind === 'imported') {
@@ -197,6 +216,10 @@ export const useProjectStore = defineStore('project', () => {
     name.value = baseName(file.name);
     path.value = file.path;
     markSaved();
+    // Saved is what the file holds: a run of this document trained here but never saved into the
+    // file (it came back with the document id) makes it dirty, so Save offers to add it.
+    const inFile = new Set((p.runs ?? []).map((r) => r.id));
+    savedRuns.value = runsKey(runs.records.filter((r) => inFile.has(r.id)), runs.documentId);
     void noteRecent(file);
   }
 
@@ -244,28 +267,45 @@ export const useProjectStore = defineStore('project', () => {
     training.setConfig({ ...DEFAULT_TRAIN_CONFIG });
     name.value = model.name;
     path.value = undefined;
+    runs.documentId = newDocumentId();
     const createdAt = Date.now();
     runs.add(importedRun(model, `run_import_${createdAt.toString(36)}`, createdAt));
     return true;
   }
 
-  /** The whole project, runs and weights included (only at Save: weights are large). */
-  function fileText(): string {
+  /**
+   * The whole project, the document's runs and their weights included (only at Save: weights are
+   * large), under the document id `as` (the open document's, or the new one of a Save As).
+   */
+  function fileText(as: string = runs.documentId): string {
     const dataset = currentDataset();
-    const kept = runs.records.filter(keptInProject);
-    return serializeProject({
+    const kept = runs.records.filter((r) => keptInProject(r, runs.documentId)).map(withoutOwner);
+    const text = serializeProject({
       graph: graphStore.graph, trainConfig: training.config, ...(dataset ? { dataset } : {}), ...(kept.length ? { runs: kept } : {}),
     });
+    return writeDocumentId(text, as);
   }
 
-  /** Saves in place when the project has a file (else asks where); `as` always asks. */
+  /**
+   * Saves in place when the project has a file (else asks where: an untitled project keeps its id
+   * and its runs); `as` always asks, and forks the document: the new file gets a new id, and this
+   * document's runs (a run training now too) move to it, while the old file keeps what it holds.
+   */
   async function save(as = false): Promise<boolean> {
     const doc = currentText.value;
     const kept = currentRuns.value;
+    const from = runs.documentId;
+    const to = as ? newDocumentId() : from;
     const saved = await useHost().saveFile({
-      suggestedName: `${name.value || 'network'}.${PROJECT_EXTENSION}`, data: fileText(), filters: FILTERS, ...(as ? {} : { path: path.value }),
+      suggestedName: `${name.value || 'network'}.${PROJECT_EXTENSION}`, data: fileText(to), filters: FILTERS, ...(as ? {} : { path: path.value }),
     });
     if (!saved) return false;
+    if (to !== from) {
+      runs.claim(runs.records.filter((r) => r.project === from).map((r) => r.id), to);
+      runs.documentId = to;
+      // The autosave follows edits; the new id must not wait for one (a reload would bring back the old).
+      if (autosavedText.value !== null) autosave().catch((e: unknown) => console.warn('could not autosave the new document id:', e));
+    }
     name.value = baseName(saved.name);
     path.value = saved.path;
     savedText.value = doc;
@@ -299,7 +339,7 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   return {
-    name, path, dirty, autosaved, currentText, recent,
+    name, path, dirty, autosaved, currentText, recent, documentId,
     restore, autosave, confirmDiscard, newProject, loadTemplate, open, openFile, openRecent, save, saveAs, fileText, importModel,
     mergeRuns, refreshRecent, clearRecent,
   };

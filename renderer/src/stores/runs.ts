@@ -1,8 +1,12 @@
 // The run history: every run's record (graph snapshot, settings, curves, metrics, weights), which
 // one is shown, which are overlaid. Records change only through reduceRun (worker messages) and the
 // actions here; each change that matters is written to the run storage (IndexedDB in the app).
+// The history is shared by every project opened here; each run names the project document it
+// belongs to (core/runs/owner.ts), and the open document's id is kept here so a new run is stamped
+// with it wherever it starts (Train, the lab, an imported model). The project store sets it.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import { belongsTo, newDocumentId } from '../core/runs/owner';
 import type { RunRecord } from '../core/runs/record';
 import { reduceRun, sameNetwork } from '../core/runs/reduce';
 import type { FromWorker } from '../core/train/protocol';
@@ -20,6 +24,8 @@ export const useRunsStore = defineStore('runs', () => {
   /** Runs whose latest checkpoint is stored (they can resume after a reload). */
   const resumable = ref<Set<string>>(new Set());
   const loaded = ref(false);
+  /** The open project document: runs added now belong to it, and a Save writes its runs. */
+  const documentId = ref(newDocumentId());
 
   // Getters
   const byId = computed(() => new Map(records.value.map((r) => [r.id, r])));
@@ -27,6 +33,8 @@ export const useRunsStore = defineStore('runs', () => {
   /** The shown run was made with an earlier version of the network on the canvas. */
   const selectedIsStale = computed(() => !!selected.value && !sameNetwork(selected.value.graph, useGraphStore().graph));
   const interrupted = computed(() => records.value.filter((r) => r.state === 'interrupted'));
+  /** Ids of the runs that belong to the open document (a Save writes them, once finished). */
+  const inProject = computed(() => new Set(records.value.filter((r) => belongsTo(r, documentId.value)).map((r) => r.id)));
 
   function persist(r: RunRecord): void {
     useRunStorage().put(r).catch((e: unknown) => console.warn(`could not store run ${r.id}:`, e));
@@ -77,10 +85,25 @@ export const useRunsStore = defineStore('runs', () => {
     loaded.value = true;
   }
 
-  function add(r: RunRecord): void {
+  /** Adds a run (the open document's, unless it names its own) and shows it. */
+  function add(run: RunRecord): void {
+    const r = run.project ? run : { ...run, project: documentId.value };
     records.value = [r, ...records.value.filter((x) => x.id !== r.id)];
     selectedId.value = r.id;
     persist(r);
+  }
+
+  /** Makes runs belong to a document (by default the open one: "add to this project"), and stores them. */
+  function claim(ids: readonly string[], owner: string = documentId.value): void {
+    const wanted = new Set(ids);
+    const changed: RunRecord[] = [];
+    records.value = records.value.map((r) => {
+      if (!wanted.has(r.id) || r.project === owner) return r;
+      const next = { ...r, project: owner };
+      changed.push(next);
+      return next;
+    });
+    for (const r of changed) persist(r);
   }
 
   /** Applies a worker message to its run's record. */
@@ -128,7 +151,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   return {
-    records, selectedId, overlayIds, resumable, loaded, byId, selected, selectedIsStale, interrupted,
-    load, add, apply, update, rename, remove, select, toggleOverlay,
+    records, selectedId, overlayIds, resumable, loaded, documentId, byId, selected, selectedIsStale, interrupted, inProject,
+    load, add, claim, apply, update, rename, remove, select, toggleOverlay,
   };
 });

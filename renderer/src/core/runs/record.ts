@@ -59,6 +59,13 @@ export interface RunRecord {
   epoch: number;
   metrics?: RunMetrics;
   error?: string;
+  /**
+   * The project document the run belongs to (core/runs/owner.ts): the one open when it was trained,
+   * or the project file it was opened from. A Save writes only its own document's runs. Absent in
+   * records from before runs had an owner: those belong to no project until the user adds them.
+   * Kept in the run history (IndexedDB) only: project files carry their id once, at the top.
+   */
+  project?: string;
   /** Set when the run belongs to a Lab experiment (its id and the run's key in it). */
   lab?: { experiment: string; variant: string };
   /** Final (or last paused) weights; absent while a run has produced none. */

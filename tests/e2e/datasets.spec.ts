@@ -94,3 +94,41 @@ test('imports an image folder and a CSV, previews them, trains on each well abov
   await expect(dialog).toContainText('dropped.tsv');
   await expect(page.getByTestId('dataset-classes')).toHaveText('2 classes');
 });
+
+test('an imported folder is stored on disk: it comes back after a reload and trains streamed from there', async ({ page }) => {
+  const { folder } = fixtures();
+  const editor = new EditorPage(page);
+  await editor.goto();
+  await editor.loadTemplateFromWelcome('logistic-regression');
+  await editor.setSetting('epochs', '10');
+  await editor.setSetting('learningRate', '0.01');
+
+  await page.getByTestId('dataset-folder-input').setInputFiles(folder);
+  await expect(page.getByTestId('dataset-dialog')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('dataset-storage')).toContainText('stored on disk');
+  const id = await page.getByTestId('dataset-select').inputValue();
+  // The decoded examples are in OPFS: 120 examples of 16×16×3 bytes, and the description beside them.
+  const stored = await page.evaluate(async (id) => {
+    const dir = await (await (await navigator.storage.getDirectory()).getDirectoryHandle('datasets')).getDirectoryHandle(id);
+    const bytes = (await (await dir.getFileHandle('examples.bin')).getFile()).size;
+    const meta = JSON.parse(await (await (await dir.getFileHandle('dataset.json')).getFile()).text()) as { stored: number };
+    return { bytes, count: meta.stored };
+  }, id);
+  expect(stored).toEqual({ bytes: 120 * 16 * 16 * 3, count: 120 });
+  await page.getByTestId('dataset-dialog-close').click();
+  await page.getByTestId('dataset-fix-all').click();
+  await expect.poll(() => editor.autosaved(), { timeout: 10_000 }).toBe(true);
+
+  // A reload: the dataset is back at once (no import), and training streams it from OPFS.
+  await page.reload();
+  await expect(page.locator('.app[data-ready="true"]')).toBeVisible();
+  await expect(page.getByTestId('dataset-select').locator(`option[value="${id}"]`)).toHaveCount(1, { timeout: 15_000 });
+  await page.getByTestId('dataset-select').selectOption(id);
+  await expect(page.getByTestId('dataset-fit')).toHaveCount(0);
+  await page.getByTestId('train-backend').selectOption('wasm');
+  await editor.trainButton.click();
+  await finished(editor);
+  const run = await editor.run();
+  expect(run.error).toBeNull();
+  expect(run.testAccuracy ?? 0).toBeGreaterThan(0.8);
+});

@@ -1,17 +1,21 @@
 // The user's imported dataset: picking (folder or files, a drop, Electron's dialog), importing in
-// the dataset worker with progress and Cancel, the result (arrays + summary), the preprocessing
-// choices (a change re-imports), and what training needs: the DatasetRef for the worker and the
-// descriptor for run records. The latest decoded dataset is kept in IndexedDB, so a reload reopens
-// it (and its runs can resume) without decoding. Worker and cache are injectable for tests.
+// the dataset worker with progress and Cancel, the result (summary, preview images, the data),
+// the preprocessing choices (a change re-imports), and what training needs: the DatasetRef for
+// the worker and the descriptor for run records. The import worker stores the decoded dataset on
+// disk (OPFS; dataset-storage.ts) and training streams it from there, so a reload reopens it at
+// once and a dataset larger than memory trains; without OPFS the arrays stay in memory (and the
+// latest in IndexedDB). Worker, shelf and cache are injectable for tests.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { TrainTestData } from '../core/data/dataset';
+import { isStreamed } from '../core/data/arrays';
+import { classSamples } from '../core/data/store/stored';
 import { checkDataFit, type FitIssue, type ImportedDataset, type ImportOptions, type Skipped } from '../core/data/sources';
 import { preprocessingOf } from '../core/data/normalize';
 import type { Graph } from '../core/graph/types';
 import type { DatasetDescriptor } from '../core/runs/record';
 import type { DatasetRef } from '../core/train/protocol';
 import type { PickedDatasetFolder } from '../host/host';
+import { cacheLoad, cacheSave, datasetShelf, newestStoredId, openStoredEntry, SAMPLES_PER_CLASS, type ImportedEntry } from './dataset-storage';
 // Used inside actions only (the training store imports this one): no cycle at load time.
 import { useTrainingStore } from './training';
 
@@ -28,6 +32,8 @@ export type ImportRequest =
 export type ImportReply =
   | { type: 'progress'; id: string; done: number; total: number; file: string }
   | { type: 'done'; id: string; result: ImportedDataset }
+  /** The import was stored on the dataset shelf (OPFS) under `id`: open it from there. */
+  | { type: 'stored'; id: string }
   | { type: 'error'; id: string; message: string; skipped: Skipped[] }
   | { type: 'cancelled'; id: string };
 
@@ -37,63 +43,10 @@ export interface ImportWorker {
   onmessage: ((e: MessageEvent<ImportReply>) => void) | null;
 }
 
-export interface ImportedEntry {
-  id: string;
-  name: string;
-  data: TrainTestData;
-  summary: ImportedDataset['summary'];
-  /** The preprocessing options it was imported with (absent in entries cached before they were kept). */
-  options?: ImportOptions;
-}
+export { setDatasetCache, setDatasetShelf, type ImportedEntry } from './dataset-storage';
 
 let counter = 0;
 let dropsInstalled = false;
-let cacheFactory: IDBFactory | null = typeof indexedDB === 'undefined' ? null : indexedDB;
-
-/** Tests swap the IndexedDB the decoded dataset is cached in (null: no cache). */
-export function setDatasetCache(factory: IDBFactory | null): void {
-  cacheFactory = factory;
-}
-
-const CACHE_DB = 'netwright-datasets';
-const STORE = 'datasets';
-
-function openCache(): Promise<IDBDatabase> | null {
-  const f = cacheFactory;
-  if (!f) return null;
-  return new Promise((resolve, reject) => {
-    const req = f.open(CACHE_DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('cannot open the dataset cache'));
-  });
-}
-
-/** Keeps the decoded dataset (only the latest: datasets are large), so a reload reopens it without decoding. */
-async function cacheSave(entry: ImportedEntry): Promise<void> {
-  const db = await openCache();
-  if (!db) return;
-  await new Promise<void>((resolve, reject) => {
-    const tx = db.transaction(STORE, 'readwrite');
-    tx.objectStore(STORE).clear();
-    tx.objectStore(STORE).put(entry, 'latest');
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('cannot write the dataset cache'));
-  });
-  db.close();
-}
-
-async function cacheLoad(): Promise<ImportedEntry | null> {
-  const db = await openCache();
-  if (!db) return null;
-  const got = await new Promise<ImportedEntry | null>((resolve, reject) => {
-    const req = db.transaction(STORE, 'readonly').objectStore(STORE).get('latest');
-    req.onsuccess = () => resolve((req.result as ImportedEntry | undefined) ?? null);
-    req.onerror = () => reject(req.error ?? new Error('cannot read the dataset cache'));
-  });
-  db.close();
-  return got;
-}
 let makeWorker: () => ImportWorker = () => new Worker(new URL('../worker/dataset.worker.ts', import.meta.url), { type: 'module' }) as unknown as ImportWorker;
 
 /** Tests swap the worker factory. */
@@ -139,16 +92,38 @@ export const useDatasetStore = defineStore('dataset', () => {
       progress.value = { done: m.done, total: m.total, file: m.file };
       return;
     }
+    if (m.type === 'done' || m.type === 'stored') {
+      // Opening (a stored one) or previewing takes a moment; a newer import or Cancel still wins.
+      const options = pendingOptions ? { ...pendingOptions } : undefined;
+      const opened: Promise<ImportedEntry> =
+        m.type === 'stored'
+          ? openStoredEntry(m.id).then((e) => ({ ...e, ...(options ? { options } : {}) }))
+          : classSamples(m.result.data.train, SAMPLES_PER_CLASS).then((samples) => ({
+              id: m.id, name: m.result.summary.name, data: m.result.data, summary: m.result.summary, samples, ...(options ? { options } : {}),
+            }));
+      void opened.then(
+        (entry) => {
+          if (m.id !== pendingId) return;
+          pendingId = null;
+          current.value = entry;
+          if (!entry.storage) cacheSave(entry).catch((e: unknown) => console.warn('could not cache the dataset', e));
+          status.value = 'ready';
+          showPreview.value = true;
+          // The new import becomes the training dataset, unless a run is going on.
+          const training = useTrainingStore();
+          if (!training.isRunning) training.dataset = m.id;
+        },
+        (e: unknown) => {
+          if (m.id !== pendingId) return;
+          pendingId = null;
+          status.value = 'error';
+          error.value = { message: `the imported dataset could not be opened: ${e instanceof Error ? e.message : String(e)}`, skipped: [] };
+        },
+      );
+      return;
+    }
     pendingId = null;
-    if (m.type === 'done') {
-      current.value = { id: m.id, name: m.result.summary.name, data: m.result.data, summary: m.result.summary, ...(pendingOptions ? { options: pendingOptions } : {}) };
-      cacheSave(current.value).catch((e: unknown) => console.warn('could not cache the dataset', e));
-      status.value = 'ready';
-      showPreview.value = true;
-      // The new import becomes the training dataset, unless a run is going on.
-      const training = useTrainingStore();
-      if (!training.isRunning) training.dataset = m.id;
-    } else if (m.type === 'error') {
+    if (m.type === 'error') {
       status.value = 'error';
       error.value = { message: m.message, skipped: m.skipped };
     } else {
@@ -242,11 +217,15 @@ export const useDatasetStore = defineStore('dataset', () => {
     options.value = { ...options.value, ...patch };
   }
 
-  /** The worker's view of an imported dataset (its arrays travel with the message; the worker caches them by id). */
-  function refFor(id: string): DatasetRef {
+  /**
+   * The worker's view of an imported dataset: a stored one by id (the worker streams it from the
+   * shelf; also an older import the shelf still keeps), or the arrays of an in-memory one.
+   */
+  function refFor(id: string, name?: string): DatasetRef {
     const c = current.value;
-    if (!c || c.id !== id) throw new Error('This run\'s dataset is no longer loaded: import it again.');
-    return { kind: 'memory', id: c.id, name: c.name, data: c.data };
+    if (c && c.id === id) return isStreamed(c.data.train) ? { kind: 'stored', id, name: c.name } : { kind: 'memory', id: c.id, name: c.name, data: c.data };
+    if (datasetShelf()) return { kind: 'stored', id, name: name ?? id };
+    throw new Error('This run\'s dataset is no longer loaded: import it again.');
   }
 
   function descriptor(): DatasetDescriptor | null {
@@ -264,16 +243,16 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   let restoring: Promise<void> | null = null;
-  /** Reopens the last imported dataset from the cache (once per page; an import under way wins). */
+  /** Reopens the last imported dataset: the newest on the shelf, else the cached in-memory one (once per page; an import under way wins). */
   function restore(): Promise<void> {
-    restoring ??= cacheLoad()
-      .then((entry) => {
-        if (entry && !current.value && !pendingId) {
-          current.value = entry;
-          status.value = 'ready';
-        }
-      })
-      .catch((e: unknown) => console.warn('could not read the dataset cache', e));
+    restoring ??= (async () => {
+      const id = await newestStoredId();
+      const entry = id ? await openStoredEntry(id) : await cacheLoad();
+      if (entry && !current.value && !pendingId) {
+        current.value = entry;
+        status.value = 'ready';
+      }
+    })().catch((e: unknown) => console.warn('could not reopen the last dataset', e));
     return restoring;
   }
 

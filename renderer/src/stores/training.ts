@@ -78,8 +78,9 @@ export const useTrainingStore = defineStore('training', () => {
   /** 'mnist', or the id of the dataset imported in the dataset store. */
   const dataset = ref<string>('mnist');
   // The worker's DatasetRef for a run's dataset ('mnist' or an imported id) and the record's descriptor.
-  const datasetRef = (id: string = dataset.value): DatasetRef => (id === 'mnist' ? { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() } : useDatasetStore().refFor(id));
+  const datasetRef = (id: string = dataset.value, name?: string): DatasetRef => (id === 'mnist' ? { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() } : useDatasetStore().refFor(id, name));
   const datasetIdOf = (d: DatasetDescriptor | undefined) => (d?.kind === 'imported' ? d.id : 'mnist');
+  const nameOf = (d: DatasetDescriptor | undefined) => (d?.kind === 'imported' ? d.name : undefined);
   const status = ref<RunStatus>('idle');
   /** The run that is training (or paused in the worker) now. */
   const runId = ref<string | null>(null);
@@ -238,7 +239,7 @@ export const useTrainingStore = defineStore('training', () => {
     phaseMessage.value = `Resuming from the checkpoint of epoch ${ckpt.epoch}…`;
     runs.update(id, { state: 'running', error: undefined });
     runs.select(id);
-    post({ type: 'train', runId: id, graph: expandUnits(record.graph), config: withDefaults(record.config), dataset: datasetRef(datasetIdOf(record.dataset)), from: ckpt, ...wasm(), ...norms(record.config) });
+    post({ type: 'train', runId: id, graph: expandUnits(record.graph), config: withDefaults(record.config), dataset: datasetRef(datasetIdOf(record.dataset), nameOf(record.dataset)), from: ckpt, ...wasm(), ...norms(record.config) });
     inWorker.value = new Set(inWorker.value).add(id);
     return true;
   }
@@ -270,7 +271,7 @@ export const useTrainingStore = defineStore('training', () => {
     if (inWorker.value.has(id)) return;
     const r = runs.byId.get(id);
     if (!r?.weights) throw new Error('This run has no stored weights to load.');
-    await request({ type: 'load', runId: id, graph: expandUnits(r.graph), config: withDefaults(r.config), dataset: datasetRef(datasetIdOf(r.dataset)), weights: r.weights, ...wasm() });
+    await request({ type: 'load', runId: id, graph: expandUnits(r.graph), config: withDefaults(r.config), dataset: datasetRef(datasetIdOf(r.dataset), nameOf(r.dataset)), weights: r.weights, ...wasm() });
     inWorker.value = new Set(inWorker.value).add(id);
   }
 

@@ -5,11 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../graph/types';
 import { CompileError } from '../compile/compiler';
-import { inMemory, loadMnist, type FetchFn, type SourceData, type TrainTestData } from '../data/dataset';
+import type { FetchFn, SourceData, TrainTestData } from '../data/dataset';
 import { checkDataFit } from '../data/sources/fit';
 import { evaluateDetailed, evaluationSample, isCancelled, predictProbabilities } from '../eval/evaluate';
 import type { BackendLoaders, LoaderOptions } from '../train/backends';
 import { BackendKeeper } from './backend';
+import { DataKeeper, type OpenedStore } from './data';
 import type { BackendName, TrainConfig } from '../train/config';
 import { assertNever, type Checkpoint, type DatasetRef, type FromWorker, type GradientNormsReading, type JobResult, type ToWorker } from '../train/protocol';
 import { createState, disposeState, stateFromCheckpoint, type TrainState } from '../train/state';
@@ -34,6 +35,8 @@ export interface ServerDeps {
   /** Backend loaders; the wasm one needs the message's wasmBaseUrl, hence a factory. */
   loaders: (wasmBaseUrl: string | undefined, options: LoaderOptions) => BackendLoaders;
   fetchFn?: FetchFn;
+  /** Opens a stored dataset (DatasetRef 'stored') by id: OPFS in the worker, the file system in Node. */
+  openStored?: (id: string) => Promise<OpenedStore>;
   now?: () => number;
   /** false: Auto takes the first backend that trains instead of timing each (tests, the CLI). */
   measure?: boolean;
@@ -75,13 +78,14 @@ export function isDeviceLoss(e: unknown): boolean {
 export class JobServer {
   private runs = new Map<string, RunEntry>();
   private jobs = new Map<string, { cancelled: boolean }>();
-  private data = new Map<string, Promise<SourceData>>();
+  private readonly dataKeeper: DataKeeper;
   /** Training runs one at a time, in order; other jobs interleave at batch boundaries. */
   private queue: Promise<void> = Promise.resolve();
   private readonly backend: BackendKeeper;
 
   constructor(private readonly deps: ServerDeps) {
     this.backend = new BackendKeeper({ ...deps, post: (m) => this.post(m) });
+    this.dataKeeper = new DataKeeper(deps);
   }
 
   /** Handles one message; resolves when the work it started (if any) has finished. */
@@ -146,44 +150,20 @@ export class JobServer {
   }
 
   /**
-   * The run's data: MNIST fetched once per URL, or an imported dataset cached by id (the message
-   * that brings its arrays replaces the entry; only the newest two are kept). With `graph`, the
-   * network is checked against the data first: a mismatch is an error on the block to change.
+   * The run's data (DataKeeper: MNIST, imported arrays, or a stored dataset streamed from disk).
+   * With `graph`, the network is checked against the data first: a mismatch is an error on the
+   * block to change.
    */
-  private loadData(ref: DatasetRef, onProgress?: (m: string) => void, graph?: Graph): Promise<SourceData> {
-    let p: Promise<SourceData> | undefined;
-    if (ref.kind === 'memory') {
-      const key = `memory:${ref.id}`;
-      if (ref.data) {
-        this.data.delete(key);
-        const kept = [...this.data.keys()].filter((k) => k.startsWith('memory:'));
-        for (const k of kept.slice(0, Math.max(0, kept.length - 1))) this.data.delete(k);
-        this.data.set(key, Promise.resolve(ref.data));
-      }
-      p = this.data.get(key);
-      if (!p) return Promise.reject(new Error(`The dataset "${ref.name}" is no longer loaded; import it again.`));
-    } else {
-      const key = `${ref.kind}:${ref.baseUrl}`;
-      p = this.data.get(key);
-      if (!p) {
-        p = loadMnist(ref.baseUrl, this.deps.fetchFn, (pr) => onProgress?.(`Loaded ${pr.file} (${pr.loaded}/${pr.files})`));
-        // A failed download should be retried by the next run, not cached.
-        p.catch(() => this.data.delete(key));
-        this.data.set(key, p);
-      }
-    }
-    if (!graph) return p;
-    return p.then((d) => {
-      const issue = checkDataFit(graph, d.train)[0];
-      if (issue) throw new CompileError(`${issue.message}: ${issue.fix.label}`, issue.blockId);
-      return d;
-    });
+  private async loadData(ref: DatasetRef, onProgress?: (m: string) => void, graph?: Graph): Promise<SourceData> {
+    const d = await this.dataKeeper.load(ref, onProgress);
+    const issue = graph ? checkDataFit(graph, d.train)[0] : undefined;
+    if (issue) throw new CompileError(`${issue.message}: ${issue.fix.label}`, issue.blockId);
+    return d;
   }
 
-  /** The run's data with both splits in memory (a streamed dataset is read whole): for jobs that index images. */
-  private async loadImages(ref: DatasetRef): Promise<TrainTestData> {
-    const d = await this.loadData(ref);
-    return { train: await inMemory(d.train), test: await inMemory(d.test) };
+  /** The run's data with both splits in memory (a streamed dataset is read whole, once): for jobs that index images. */
+  private loadImages(ref: DatasetRef): Promise<TrainTestData> {
+    return this.dataKeeper.loadWhole(ref);
   }
 
   private startTrain(msg: TrainMsg): Promise<void> {

@@ -12,13 +12,15 @@ export { BACKEND_CHAIN, DEFAULT_TRAIN_CONFIG } from './config';
 export type { BackendName, OptimizerName, TrainConfig } from './config';
 
 /**
- * Where the worker gets its data: the bundled MNIST, or a dataset the renderer (or the CLI) imported
- * with core/data/sources — sent once as parsed arrays and cached in the worker by `id`, so later
- * messages may leave `data` out while the worker still holds it.
+ * Where the worker gets its data: the bundled MNIST; a dataset the renderer (or the CLI) imported
+ * with core/data/sources and sent once as parsed arrays, cached in the worker by `id` (later
+ * messages may leave `data` out while the worker still holds it); or a dataset stored on disk by
+ * the import (core/data/store: OPFS in the app) that the worker opens by `id` and streams in batches.
  */
 export type DatasetRef =
   | { kind: 'mnist'; baseUrl: string }
-  | { kind: 'memory'; id: string; name: string; data?: SourceData };
+  | { kind: 'memory'; id: string; name: string; data?: SourceData }
+  | { kind: 'stored'; id: string; name: string };
 
 export type TrainPhase = 'loading-data' | 'compiling' | 'probing' | 'training' | 'evaluating';
 

@@ -13,6 +13,7 @@ import { useTrainingStore } from './stores/training';
 import { useProjectStore } from './stores/project';
 import { useRunsStore } from './stores/runs';
 import { useEvaluationStore } from './stores/evaluation';
+import { setDatasetShelf, useDatasetStore } from './stores/dataset';
 import { indexedDbRunStorage, setRunStorage } from './host/run-storage';
 
 setHost(createHost());
@@ -32,5 +33,8 @@ if (navigator.webdriver) {
     project: useProjectStore(pinia),
     runs: useRunsStore(pinia),
     evaluation: useEvaluationStore(pinia),
+    dataset: useDatasetStore(pinia),
+    /** null keeps imports in memory (the bench compares that with streaming from disk). */
+    setDatasetShelf,
   };
 }

@@ -26,7 +26,8 @@ export interface PickedFile {
 }
 
 export type ImportRequest =
-  | { type: 'import'; id: string; files: PickedFile[]; dirs: string[]; name: string; options: ImportOptions }
+  /** `store`: decode to the dataset shelf on disk (OPFS) when the worker has it; else the arrays come back. */
+  | { type: 'import'; id: string; files: PickedFile[]; dirs: string[]; name: string; options: ImportOptions; store: boolean }
   | { type: 'cancel'; id: string };
 
 export type ImportReply =
@@ -151,7 +152,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     error.value = null;
     progress.value = { done: 0, total: files.length, file: '' };
     pendingOptions = { ...options.value };
-    ensureWorker().postMessage({ type: 'import', id, files, dirs, name, options: { ...pendingOptions } });
+    ensureWorker().postMessage({ type: 'import', id, files, dirs, name, options: { ...pendingOptions }, store: datasetShelf() !== null });
     return id;
   }
 

@@ -65,7 +65,7 @@ async function run(id: string, msg: Extract<ImportRequest, { type: 'import' }>):
     },
   };
   try {
-    if (shelf) {
+    if (shelf && msg.store) {
       await store(id, input, msg.options, deps);
       scope.postMessage({ type: 'stored', id });
       return;

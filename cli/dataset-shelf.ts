@@ -2,9 +2,13 @@
 // files read and written with positioned fs calls (FileHandle.read/write at offsets), so a batch
 // of examples is a few reads, never the whole file. Descriptions are replaced atomically (a
 // temporary file, then a rename), so a reader sees the old description or the new one.
+import { read } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ByteFile, ByteFolder, DatasetShelf } from '../renderer/src/core/data/store/types';
+
+const readAt = (fd: number, buf: Uint8Array, off: number, len: number, pos: number) =>
+  new Promise<number>((resolve, reject) => read(fd, buf, off, len, pos, (e, n) => (e ? reject(e) : resolve(n))));
 
 const isMissing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -18,10 +22,11 @@ function fileOf(h: FileHandle): ByteFile {
   let open = true;
   return {
     async read(at, out) {
-      // Short only at the end of the file: keep reading until full or EOF.
+      // Short only at the end of the file: keep reading until full or EOF. The callback fs.read on
+      // the handle's descriptor: ~3× less overhead per call than FileHandle.read (one call per example).
       let done = 0;
       while (done < out.length) {
-        const { bytesRead } = await h.read(out, done, out.length - done, at + done);
+        const bytesRead = await readAt(h.fd, out, done, out.length - done, at + done);
         if (bytesRead === 0) break;
         done += bytesRead;
       }

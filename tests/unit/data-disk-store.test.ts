@@ -3,12 +3,13 @@
 // folders and every normalization; in-memory imports stored and read back (uint8 and float32);
 // damaged stores refused with what to do; cancellation; pruning; and the folder import holding
 // only a chunk of decoded images at once. Each runs on the memory shelf and the Node fs shelf.
-import { mkdtempSync, readdirSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fsShelf } from '../../cli/dataset-shelf';
-import { nodeDecodeImage } from '../../cli/commands/data';
+import { importPath, nodeDecodeImage, readPath } from '../../cli/commands/data';
+import { cachedFolder } from '../../cli/data-cache';
 import { type AnyDataset, type ImageDataset, type StreamedDataset } from '../../renderer/src/core/data/arrays';
 import { encodeIdx } from '../../renderer/src/core/data/idx';
 import {
@@ -18,12 +19,15 @@ import {
   classSamples, EXAMPLES_FILE, importFolderToStore, memoryShelf, META_FILE, openStored, pruneShelf, storeImported, TEMP_FILE,
   type ByteFile, type ByteFolder, type DatasetShelf, type StoredDatasetMeta,
 } from '../../renderer/src/core/data/store';
-import { barRows, png, pngHeader, shapeFolder, sourceFiles } from './helpers/data-fixtures';
+import { barRows, png, pngHeader, shapeFolder, sourceFiles, writeTree } from './helpers/data-fixtures';
 
 const deps = { decodeImage: nodeDecodeImage };
+const temps: string[] = [];
+const tempDir = () => (temps.push(mkdtempSync(join(tmpdir(), 'nw-shelf-'))), temps[temps.length - 1]);
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const SHELVES: [string, () => DatasetShelf][] = [
   ['memory', () => memoryShelf()],
-  ['fs', () => fsShelf(mkdtempSync(join(tmpdir(), 'nw-shelf-')))],
+  ['fs', () => fsShelf(tempDir())],
 ];
 const NORMS: Normalization[] = ['unit', 'standardize', 'per-channel'];
 const all = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
@@ -287,7 +291,7 @@ const ds0 = (ds: AnyDataset) => ds.height * ds.width * ds.channels;
 
 describe('fs shelf', () => {
   it('a file cut short after opening is a read error that says the store is damaged', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nw-shelf-'));
+    const dir = tempDir();
     const shelf = fsShelf(dir);
     await storeImported((await shelf.folder('t', true))!, 't', await idxImport('unit'), {});
     const { data, close } = await openStored((await shelf.folder('t', false))!);
@@ -315,5 +319,30 @@ describe.each(SHELVES)('pruneShelf (%s shelf)', (_, makeShelf) => {
     expect((await shelf.list()).sort()).toEqual(['b', 'c', 'p']);
     expect(await pruneShelf(shelf, 0)).toEqual(expect.arrayContaining(['b', 'c', 'p']));
     expect(await shelf.list()).toEqual([]);
+  });
+});
+
+describe('the CLI decode cache on the store', () => {
+  it('gives the import\'s whole summary (duplicates, warnings, skips) and reopens without decoding', async () => {
+    const dir = tempDir();
+    const files = shapeFolder(6);
+    files.set('red/copy.png', files.get('red/0.png')!);
+    files.set('green/bad.png', png(16, 16, () => [1, 2, 3]).slice(0, 60));
+    writeTree(join(dir, 'shapes'), files);
+    const { summary } = await importPath('t', join(dir, 'shapes'), '/', undefined, undefined, 'standardize');
+    const open = () => cachedFolder({ ...readPath('t', join(dir, 'shapes'), '/'), name: 'shapes' }, nodeDecodeImage, { cacheDir: join(dir, 'cache'), normalization: 'standardize' });
+    const c = await open();
+    const { mean, std, ...rest } = c.summary;
+    const { mean: m0, std: s0, ...rest0 } = summary;
+    expect(rest).toEqual(rest0);
+    mean.forEach((v, k) => expect(v).toBeCloseTo(m0[k], 10));
+    std.forEach((v, k) => expect(v).toBeCloseTo(s0[k], 10));
+    expect(c.summary.duplicates).toBe(1);
+    expect(c.summary.warnings).toEqual(summary.warnings);
+    c.close();
+    const again = await open();
+    expect([again.fromCache, again.summary.duplicates]).toEqual([true, 1]);
+    again.close();
+    expect(readdirSync(join(dir, 'cache')).filter((f) => f.includes('partial'))).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import type { ToWorker } from '../../renderer/src/core/train/protocol';
 import { setHost } from '../../renderer/src/composables/useHost';
 import { createMemoryHost } from '../../renderer/src/host/memory';
 import { setDatasetCache, setDatasetShelf, setImportWorkerFactory, useDatasetStore, type ImportReply, type ImportRequest, type ImportWorker } from '../../renderer/src/stores/dataset';
+import { useProjectStore } from '../../renderer/src/stores/project';
 import { useTrainingStore } from '../../renderer/src/stores/training';
 import { nodeDecodeImage as decodePng } from '../../cli/commands/data';
 import { shapeFolder } from './helpers/data-fixtures';
@@ -118,5 +119,29 @@ describe('dataset store with stored datasets', () => {
     await expect.poll(() => data.status, { timeout: 10_000 }).toBe('error');
     expect(data.error?.message).toMatch(/could not be opened.*import it again/);
     expect(data.current).toBeNull();
+  });
+
+  it('opening a project selects its dataset when the shelf still keeps it, and the project stays saved', async () => {
+    const data = useDatasetStore();
+    data.importFiles([{ path: 'a.csv', blob: new Blob([csv]) }], 'a.csv');
+    await expect.poll(() => data.status, { timeout: 10_000 }).toBe('ready');
+    const kept = data.current!.id;
+    const text = useProjectStore().fileText();
+    expect(JSON.parse(text).dataset.id).toBe(kept);
+
+    setActivePinia(createPinia()); // another session: nothing loaded, the shelf keeps the dataset
+    const project = useProjectStore();
+    project.openFile({ name: 'a.netwright.json', path: '/a.netwright.json', data: new TextEncoder().encode(text) });
+    await expect.poll(() => useTrainingStore().dataset, { timeout: 10_000 }).toBe(kept);
+    expect(useDatasetStore().current?.id).toBe(kept);
+    expect(project.dirty).toBe(false);
+
+    // A project whose dataset is gone keeps MNIST selected and says to import it again.
+    await shelf.remove(kept);
+    setActivePinia(createPinia());
+    useProjectStore().openFile({ name: 'a.netwright.json', path: '/a.netwright.json', data: new TextEncoder().encode(text) });
+    await settle();
+    expect(useTrainingStore().dataset).toBe('mnist');
+    expect(useDatasetStore().current).toBeNull();
   });
 });

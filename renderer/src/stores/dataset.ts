@@ -243,6 +243,25 @@ export const useDatasetStore = defineStore('dataset', () => {
     return s ? checkDataFit(graph, { height: s.shape[0], width: s.shape[1], channels: s.shape[2], classes: s.classes.length }) : [];
   }
 
+  /**
+   * Makes a dataset the shelf still keeps current again (a project or run that names it); false
+   * when it is not kept (or while an import is under way, which wins).
+   */
+  async function reopen(id: string): Promise<boolean> {
+    if (current.value?.id === id) return true;
+    if (!datasetShelf() || pendingId || readingId) return false;
+    try {
+      const entry = await openStoredEntry(id);
+      if (pendingId || readingId) return false;
+      current.value = entry;
+      status.value = 'ready';
+      error.value = null;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   let restoring: Promise<void> | null = null;
   /** Reopens the last imported dataset: the newest on the shelf, else the cached in-memory one (once per page; an import under way wins). */
   function restore(): Promise<void> {
@@ -285,7 +304,7 @@ export const useDatasetStore = defineStore('dataset', () => {
 
   return {
     status, progress, error, current, options, showPreview, isImporting, shape, dragging, folderSkipped,
-    importFiles, importFolder, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops, restore,
+    importFiles, importFolder, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops, restore, reopen,
   };
 });
 

@@ -208,9 +208,20 @@ export const useProjectStore = defineStore('project', () => {
     graphStore.load(p.graph, false);
     training.setConfig(p.trainConfig);
     if (p.dataset?.kind === 'imported') {
-      const held = useDatasetStore().descriptor();
-      if (held?.kind === 'imported' && held.id === p.dataset.id) training.dataset = p.dataset.id;
-      else useUiStore().notify(`This project trains on the imported dataset "${p.dataset.name}": import it again to train or evaluate on it.`, 'info', 8000);
+      const { id, name: dataName } = p.dataset;
+      const data = useDatasetStore();
+      if (data.current?.id === id) training.dataset = id;
+      else {
+        // Selected once the shelf has opened it (if it still keeps it); the file is still saved then.
+        training.dataset = 'mnist';
+        void data.reopen(id).then((kept) => {
+          if (!kept) return useUiStore().notify(`This project trains on the imported dataset "${dataName}": import it again to train or evaluate on it.`, 'info', 8000);
+          if (training.isRunning || path.value !== file.path) return;
+          const wasSaved = savedText.value === currentText.value;
+          training.dataset = id;
+          if (wasSaved) savedText.value = currentText.value;
+        });
+      }
     } else training.dataset = 'mnist';
     mergeRuns(p.runs ?? []);
     name.value = baseName(file.name);

@@ -4,7 +4,7 @@
 // with positioned reads, so a folder larger than memory trains from disk at the speed of in-memory
 // data. The cache is keyed by the folder's file list (paths, sizes, modification times) and the
 // import options: a changed file or another option means another stored dataset.
-// Layout: <cacheDir>/<key>.u8/{examples.bin, dataset.json} (the store's layout; `.u8`: decoded bytes).
+// Layout: <cacheDir>/<key>/{examples.bin, dataset.json} (the store's layout).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +66,7 @@ export async function cachedFolder(input: { files: ImportInput['files']; dirs?: 
   const dir = o.cacheDir ?? defaultCacheDir();
   mkdirSync(dir, { recursive: true });
   const shelf = fsShelf(dir);
-  const id = `${cacheKey(input, options)}.u8`;
+  const id = cacheKey(input, options);
   let folder = await shelf.folder(id, false);
   const usable = folder ? await readStoredMeta(folder).then(() => true, () => false) : false;
   const fromCache = usable;

@@ -39,7 +39,8 @@ describe('train --data --stream, eval and predict --data', () => {
     const str = await cli('train', 'logistic-regression', '--data', 'shapes', '--stream', '--cache', 'cache', ...TRAIN, '--out', 'str.json', '--report', 'rs.json');
     expect(str.code, str.stderr).toBe(0);
     expect(str.stderr).toMatch(/Streaming shapes \(48 train \+ 12 test\) from .*cache/);
-    expect(readdirSync(join(dir, 'cache')).some((f) => f.endsWith('.u8'))).toBe(true);
+    // The decoded examples are in the cache, in the store's layout (a folder per dataset).
+    expect(readdirSync(join(dir, 'cache')).some((f) => existsSync(join(dir, 'cache', f, 'examples.bin')) && existsSync(join(dir, 'cache', f, 'dataset.json')))).toBe(true);
     const a = report('rm.json');
     const b = report('rs.json');
     expect(b.curves.trainLoss.length).toBeGreaterThan(2);

@@ -2,10 +2,10 @@
 // refused with its reason, and what is left imports.
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { assembleBatch, labelArray } from '../../renderer/src/core/data/dataset';
+import { assembleBatch, labelArray, streamedOf } from '../../renderer/src/core/data/dataset';
 import { encodeIdx } from '../../renderer/src/core/data/idx';
 import {
-  DataImportError, encodeNpy, encodeZip, hasHeader, importDataset, labelColumn, memorySource, parseNpy, parseNpz, stratifiedSplit,
+  DataImportError, encodeNpy, encodeZip, hasHeader, importDataset, labelColumn, parseNpy, parseNpz, stratifiedSplit,
   type SourceFile,
 } from '../../renderer/src/core/data/sources';
 import { barRows, deflatedZip } from './helpers/data-fixtures';
@@ -171,7 +171,7 @@ describe('datasets beyond uint8', () => {
     expect(sd).toBeCloseTo(1, 4);
     const first = data.train.labels[0];
     expect(b.y[first]).toBe(1);
-    const src = memorySource(ds);
+    const src = streamedOf(ds);
     expect(await src.read([1, 0])).toEqual(Float32Array.from([ds.images[1], ds.images[0]]));
   });
 

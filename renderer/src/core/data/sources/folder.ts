@@ -6,7 +6,7 @@ import { resampleArea, type RgbaImage } from '../image-input';
 import type { RawDataset, RawSplit } from './assemble';
 import { parseRows } from './csv';
 import { imageSize, isImageKind, sniff } from './sniff';
-import { DataImportError, ImportCancelled, type ImportDeps, type ImportOptions, type ResizePolicy, type Skipped, type SourceFile } from './types';
+import { DataImportError, ImportCancelled, type ImageDecoder, type ImportDeps, type ImportOptions, type ResizePolicy, type Skipped, type SourceFile } from './types';
 
 const IMAGE_EXT = /\.(png|jpe?g|gif|bmp|webp)$/i;
 const TRAIN = /^(train|training)$/i;
@@ -110,6 +110,33 @@ export function rgbOf(img: RgbaImage): { rgb: Float32Array; color: boolean } {
   return { rgb, color };
 }
 
+/** Pass 1's verdict on one file from its bytes alone: a skip reason, or its size. */
+export function checkHeader(bytes: Uint8Array, maxPixels: number): string | { width: number; height: number } {
+  const kind = sniff(bytes);
+  if (!isImageKind(kind)) return `not an image: its content is ${kind === 'text' ? 'text' : 'not PNG, JPEG, GIF, BMP or WebP'}`;
+  const size = imageSize(bytes, kind);
+  if (!size || !size.width || !size.height) return `truncated or damaged ${kind.toUpperCase()} header`;
+  if (size.width * size.height > maxPixels) {
+    return `header claims ${size.width}×${size.height} (${((size.width * size.height) / 1e6).toFixed(0)} MP), over the ${maxPixels / 1e6} MP limit`;
+  }
+  return size;
+}
+
+/** Decode + resize one file to RGB bytes at `out[base..]`; returns a skip reason or whether it had colour. */
+export async function decodeInto(decode: ImageDecoder, bytes: Uint8Array, path: string, width: number, height: number, o: ImportOptions, out: Uint8Array, base: number): Promise<string | boolean> {
+  let img;
+  try {
+    img = await decode(bytes, path);
+    if (img.rgba.length !== img.width * img.height * 4 || !img.width) throw new Error('the decoder returned no pixels');
+  } catch (e) {
+    return `could not be decoded (truncated or damaged?): ${(e as Error).message}`;
+  }
+  const { rgb, color } = rgbOf(img);
+  const resized = resizeRgb(rgb, img.width, img.height, width, height, o.resize ?? 'stretch');
+  for (let p = 0; p < resized.length; p++) out[base + p] = Math.min(255, Math.max(0, Math.round(resized[p])));
+  return color;
+}
+
 /** Decodes and resizes the folder's images into raw examples. */
 export async function folderToRaw(files: SourceFile[], dirs: string[], name: string, options: ImportOptions, deps: ImportDeps): Promise<RawDataset> {
   const { decodeImage } = deps;
@@ -124,18 +151,9 @@ export async function folderToRaw(files: SourceFile[], dirs: string[], name: str
     if (deps.shouldCancel?.()) throw new ImportCancelled();
     deps.onProgress?.({ done: i, total: entries.length * 2, file: entry.file.path });
     const bytes = await entry.file.read();
-    const kind = sniff(bytes);
-    if (!isImageKind(kind)) {
-      skipped.push({ file: entry.file.path, reason: `not an image: its content is ${kind === 'text' ? 'text' : 'not PNG, JPEG, GIF, BMP or WebP'}` });
-      continue;
-    }
-    const size = imageSize(bytes, kind);
-    if (!size || !size.width || !size.height) {
-      skipped.push({ file: entry.file.path, reason: `truncated or damaged ${kind.toUpperCase()} header` });
-      continue;
-    }
-    if (size.width * size.height > maxPixels) {
-      skipped.push({ file: entry.file.path, reason: `header claims ${size.width}×${size.height} (${((size.width * size.height) / 1e6).toFixed(0)} MP), over the ${maxPixels / 1e6} MP limit` });
+    const size = checkHeader(bytes, maxPixels);
+    if (typeof size === 'string') {
+      skipped.push({ file: entry.file.path, reason: size });
       continue;
     }
     checked.push({ entry, bytes, ...size });
@@ -148,25 +166,20 @@ export async function folderToRaw(files: SourceFile[], dirs: string[], name: str
   });
   if (!checked.length) throw new DataImportError(`${name}: no usable images`, skipped);
   const { height, width } = options.size ?? bySize[0];
-  const policy = options.resize ?? 'stretch';
   // Pass 2: decode, resize, keep RGB bytes; the grey/RGB decision needs every image.
   const examples: { rgb: Uint8Array; label: string; split: 'train' | 'test' }[] = [];
   let anyColor = false;
   for (const [i, c] of checked.entries()) {
     if (deps.shouldCancel?.()) throw new ImportCancelled();
     deps.onProgress?.({ done: entries.length + i, total: entries.length * 2, file: c.entry.file.path });
-    let img: RgbaImage;
-    try {
-      img = await decodeImage(c.bytes, c.entry.file.path);
-      if (img.rgba.length !== img.width * img.height * 4 || !img.width) throw new Error('the decoder returned no pixels');
-    } catch (e) {
-      skipped.push({ file: c.entry.file.path, reason: `could not be decoded (truncated or damaged?): ${(e as Error).message}` });
+    const rgb = new Uint8Array(width * height * 3);
+    const color = await decodeInto(decodeImage, c.bytes, c.entry.file.path, width, height, options, rgb, 0);
+    if (typeof color === 'string') {
+      skipped.push({ file: c.entry.file.path, reason: color });
       continue;
     }
-    const { rgb, color } = rgbOf(img);
     anyColor ||= color;
-    const resized = resizeRgb(rgb, img.width, img.height, width, height, policy);
-    examples.push({ rgb: Uint8Array.from(resized, (v) => Math.min(255, Math.max(0, Math.round(v)))), label: c.entry.label, split: c.entry.split });
+    examples.push({ rgb, label: c.entry.label, split: c.entry.split });
   }
   const channels = options.color === 'gray' ? 1 : options.color === 'rgb' ? 3 : anyColor ? 3 : 1;
   const splitOf = (which: 'train' | 'test'): RawSplit => {

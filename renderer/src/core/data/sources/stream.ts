@@ -2,9 +2,9 @@
 // from their files when training asks (ExampleSource-style `read`), so a folder larger than memory
 // trains without being loaded whole. Same decoding as the import (folder.ts): straight RGBA →
 // premultiplied RGB → resize (stretch/crop/pad) → bytes → grey or RGB. Pure: the files and the
-// decoder are injected (Node: fs + pngjs/jpeg-js in the CLI). Decoding per batch is slow (it runs
-// on the training thread); the CLI decodes once into a disk cache (cli/data-cache.ts) built from
-// `folderEntries` + `decodeExample` and streams from that.
+// decoder are injected. Decoding per batch is slow (it runs on the training thread): the app and the
+// CLI decode once into a stored dataset instead (../store/folder-import.ts) and stream from that;
+// this stays as the bench's point of comparison (bench/data.ts --per-batch).
 import { labelArray, type StreamedDataset } from '../arrays';
 import { layout, resizeRgb, rgbOf } from './folder';
 import { DataImportError, type ImageDecoder, type ResizePolicy, type Skipped, type SourceFile } from './types';

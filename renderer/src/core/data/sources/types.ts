@@ -2,7 +2,7 @@
 // what the environment injects (image decoding, gzip/deflate), and what comes back: the in-memory
 // dataset plus a summary that says what was found, what was skipped and why.
 import type { RgbaImage } from '../image-input';
-import type { ImageDataset, TrainTestData } from '../dataset';
+import type { TrainTestData } from '../dataset';
 
 /** One file of a dataset: a path relative to the picked folder ('cats/1.png', without the folder's own name), read on demand. */
 export interface SourceFile {
@@ -103,34 +103,6 @@ export class ImportCancelled extends Error {
     super('import cancelled');
     this.name = 'ImportCancelled';
   }
-}
-
-/**
- * Examples by index, in batches: the interface training can stream from. The in-memory dataset is
- * one implementation (`memorySource`); a disk-backed one can serve the same calls with prefetch.
- */
-export interface ExampleSource {
-  readonly count: number;
-  readonly shape: [number, number, number];
-  readonly classes: number;
-  label(index: number): number;
-  /** Raw example values (bytes or floats, H×W×C each) for `indices`, in order. */
-  read(indices: ArrayLike<number>): Promise<Uint8Array | Float32Array>;
-}
-
-export function memorySource(ds: ImageDataset): ExampleSource {
-  const size = ds.height * ds.width * ds.channels;
-  return {
-    count: ds.count,
-    shape: [ds.height, ds.width, ds.channels],
-    classes: ds.classes,
-    label: (i) => ds.labels[i],
-    async read(indices) {
-      const out = ds.images instanceof Uint8Array ? new Uint8Array(indices.length * size) : new Float32Array(indices.length * size);
-      for (let i = 0; i < indices.length; i++) out.set(ds.images.subarray(indices[i] * size, (indices[i] + 1) * size), i * size);
-      return out;
-    },
-  };
 }
 
 /** Standard-stream decompression, used when the environment injects nothing. */

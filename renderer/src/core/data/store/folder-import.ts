@@ -5,12 +5,11 @@
 // (2) decode + resize a chunk at a time into an RGB temp file (read-back only when the grey/RGB
 // choice waits on every image); (3) sequential conversion into examples.bin with per-example sums
 // and hashes; then split, statistics, warnings and dataset.json last.
-import type { ImageDecoder, ImportDeps, ImportOptions, Skipped } from '../sources/types';
+import type { ImportDeps, ImportOptions, Skipped } from '../sources/types';
 import { DataImportError, ImportCancelled, baseName } from '../sources/types';
 import { detectFormat, type ImportInput } from '../sources/import';
 import { importWarnings, normalizationFrom, stratifiedSplit } from '../sources/assemble';
-import { layout, resizeRgb, rgbOf } from '../sources/folder';
-import { imageSize, isImageKind, sniff } from '../sources/sniff';
+import { checkHeader, decodeInto, layout } from '../sources/folder';
 import { CHUNK_BYTES, chunks, countDuplicates, finisher, statsOf } from './examples-writer';
 import { readFully } from './stored';
 import { EXAMPLES_FILE, META_FILE, STORE_VERSION, type ByteFile, type ByteFolder, type StoredDatasetMeta } from './types';
@@ -26,33 +25,6 @@ const CHUNK = 256;
 /** folder.ts's default header limit. */
 const DEFAULT_MAX_PIXELS = 50e6;
 export const TEMP_FILE = 'rgb.tmp';
-
-/** Pass 1's verdict on one file from its bytes: a skip reason, or its size. Same reasons as folder.ts. */
-function checkHeader(bytes: Uint8Array, maxPixels: number): string | { width: number; height: number } {
-  const kind = sniff(bytes);
-  if (!isImageKind(kind)) return `not an image: its content is ${kind === 'text' ? 'text' : 'not PNG, JPEG, GIF, BMP or WebP'}`;
-  const size = imageSize(bytes, kind);
-  if (!size || !size.width || !size.height) return `truncated or damaged ${kind.toUpperCase()} header`;
-  if (size.width * size.height > maxPixels) {
-    return `header claims ${size.width}×${size.height} (${((size.width * size.height) / 1e6).toFixed(0)} MP), over the ${maxPixels / 1e6} MP limit`;
-  }
-  return size;
-}
-
-/** Decode + resize one file to RGB bytes at `out[base..]`; returns a skip reason or whether it had colour. */
-async function decodeInto(decode: ImageDecoder, bytes: Uint8Array, path: string, width: number, height: number, o: ImportOptions, out: Uint8Array, base: number): Promise<string | boolean> {
-  let img;
-  try {
-    img = await decode(bytes, path);
-    if (img.rgba.length !== img.width * img.height * 4 || !img.width) throw new Error('the decoder returned no pixels');
-  } catch (e) {
-    return `could not be decoded (truncated or damaged?): ${(e as Error).message}`;
-  }
-  const { rgb, color } = rgbOf(img);
-  const resized = resizeRgb(rgb, img.width, img.height, width, height, o.resize ?? 'stretch');
-  for (let p = 0; p < resized.length; p++) out[base + p] = Math.min(255, Math.max(0, Math.round(resized[p])));
-  return color;
-}
 
 /**
  * Imports an image folder into `folder` (examples.bin + dataset.json) without holding the images

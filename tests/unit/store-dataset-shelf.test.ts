@@ -103,6 +103,10 @@ describe('dataset store with stored datasets', () => {
     expect(again.current?.summary).toEqual(second.summary);
     expect(again.current?.options?.testFraction).toBe(0.5);
     expect(again.showPreview).toBe(false);
+    // The picked files did not survive the reload: Apply cannot re-import them.
+    expect(data.canReimport).toBe(true);
+    expect(again.canReimport).toBe(false);
+    expect(again.reimport()).toBeNull();
     // A run on the first import still gets its dataset from the shelf.
     expect(again.refFor(first, 'a.csv')).toEqual({ kind: 'stored', id: first, name: 'a.csv' });
   });

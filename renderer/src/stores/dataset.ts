@@ -72,6 +72,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   const error = ref<{ message: string; skipped: Skipped[] } | null>(null);
   const current = shallowRef<ImportedEntry | null>(null);
   const options = ref<ImportOptions>({ resize: 'stretch', color: 'auto', normalization: 'unit', testFraction: 0.2, seed: 1 });
+  /** The picked files are still at hand (not after a reload), so new preprocessing options can re-import. */
+  const canReimport = ref(false);
   /** The preview dialog is open. */
   const showPreview = ref(false);
   let worker: ImportWorker | null = null;
@@ -146,6 +148,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     folderSkipped.value = [];
     if (pendingId) cancel();
     last = { files, dirs, name };
+    canReimport.value = true;
     const id = `data_${Date.now().toString(36)}_${++counter}`;
     pendingId = id;
     status.value = 'importing';
@@ -253,6 +256,9 @@ export const useDatasetStore = defineStore('dataset', () => {
     try {
       const entry = await openStoredEntry(id);
       if (pendingId || readingId) return false;
+      // The picked files (if any) belong to another dataset: Apply must not re-import those.
+      last = null;
+      canReimport.value = false;
       current.value = entry;
       status.value = 'ready';
       error.value = null;
@@ -303,7 +309,7 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   return {
-    status, progress, error, current, options, showPreview, isImporting, shape, dragging, folderSkipped,
+    status, progress, error, current, options, showPreview, isImporting, shape, dragging, folderSkipped, canReimport,
     importFiles, importFolder, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops, restore, reopen,
   };
 });

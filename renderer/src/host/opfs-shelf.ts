@@ -127,6 +127,14 @@ export function hasOpfs(nav: { storage?: { getDirectory?: unknown } } | undefine
 }
 
 /**
+ * Asks the browser not to evict this origin's storage under disk pressure (decoded datasets are
+ * expensive to make again). Chromium answers without a prompt; Electron never evicts. Window only.
+ */
+export function keepStorage(nav: { storage?: { persist?: () => Promise<boolean> } } | undefined = globalThis.navigator): void {
+  void nav?.storage?.persist?.().catch(() => false);
+}
+
+/**
  * The datasets shelf in OPFS. `sync`: use synchronous access handles (dedicated workers only);
  * without it the shelf can list, read descriptions and read examples, not write examples.
  */

@@ -6,7 +6,7 @@ import type { SourceData } from '../core/data/arrays';
 import type { ImportedDataset, ImportOptions } from '../core/data/sources';
 import { classSamples, openStored } from '../core/data/store/stored';
 import { META_FILE, type DatasetShelf, type StoredDatasetMeta } from '../core/data/store/types';
-import { hasOpfs, opfsShelf } from '../host/opfs-shelf';
+import { hasOpfs, keepStorage, opfsShelf } from '../host/opfs-shelf';
 
 /** Preview images per class (the dialog's grid). */
 export const SAMPLES_PER_CLASS = 8;
@@ -35,7 +35,10 @@ export function setDatasetShelf(shelf: DatasetShelf | null | undefined): void {
 
 export function datasetShelf(): DatasetShelf | null {
   if (shelfOverride !== undefined) return shelfOverride;
-  defaultShelf ??= hasOpfs() ? opfsShelf({ sync: false }) : null;
+  if (defaultShelf === undefined) {
+    defaultShelf = hasOpfs() ? opfsShelf({ sync: false }) : null;
+    if (defaultShelf) keepStorage();
+  }
   return defaultShelf;
 }
 

@@ -175,6 +175,40 @@ describe('JobServer', () => {
     expect(of(second.out, 'done')[0].examplesSeen).toBe(512);
   });
 
+  it('a pause leaves a mid-epoch checkpoint: a reload while paused continues from that batch to the uninterrupted weights', async () => {
+    const config = cfg({ epochs: 2, optimizer: 'adam' });
+    const straight = server();
+    await straight.s.handle({ type: 'train', runId: 'q', graph: tinyConvGraph(), config, dataset });
+    const expected = await weightsOf(straight.s, straight.out, 'q');
+    const wantEpochs = of(straight.out, 'epoch');
+
+    // Paused in epoch 2; then the page goes away: only the pause's checkpoint survives.
+    let paused = false;
+    const first = server((m, srv) => {
+      if (!paused && m.type === 'progress' && m.epoch === 2 && m.examplesSeen < 512) {
+        paused = true;
+        void srv.handle({ type: 'pause', runId: 'q' });
+      }
+    });
+    await first.s.handle({ type: 'train', runId: 'q', graph: tinyConvGraph(), config, dataset });
+    const kept = of(first.out, 'checkpoint').at(-1)!.checkpoint;
+    expect(of(first.out, 'paused')).toHaveLength(1);
+    expect(kept.epoch).toBe(1);
+    expect(kept.offset).toBeGreaterThan(0);
+    expect(kept.offset).toBeLessThan(256);
+    expect(kept.examplesSeen).toBe(256 + kept.offset!);
+
+    const second = server();
+    await second.s.handle({ type: 'train', runId: 'q', graph: tinyConvGraph(), config, dataset, from: structuredClone(kept) });
+    const epochs = of(second.out, 'epoch');
+    expect(epochs.map((e) => e.epoch)).toEqual([2]);
+    // The epoch's loss counts the batches before the pause too: the same as uninterrupted.
+    expect(epochs[0].loss).toBeCloseTo(wantEpochs[1].loss, 5);
+    expect(of(second.out, 'done')[0].examplesSeen).toBe(512);
+    const got = await weightsOf(second.s, second.out, 'q');
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(expected[i], 5);
+  });
+
   it('Stop is obeyed during the test pass (no 15 s wait): the run ends stopped without a test accuracy', async () => {
     const { s, out } = server((m, srv) => {
       if (m.type === 'status' && m.message.startsWith('Testing')) void srv.handle({ type: 'stop', runId: 't' });

@@ -236,7 +236,7 @@ export const useTrainingStore = defineStore('training', () => {
     if (isPaused.value && runId.value) post({ type: 'stop', runId: runId.value });
     resetLive(id);
     status.value = 'starting';
-    phaseMessage.value = `Resuming from the checkpoint of epoch ${ckpt.epoch}…`;
+    phaseMessage.value = ckpt.offset ? `Resuming where it was paused (epoch ${ckpt.epoch + 1}, ${ckpt.offset.toLocaleString('en-US')} examples in)…` : `Resuming from the checkpoint of epoch ${ckpt.epoch}…`;
     runs.update(id, { state: 'running', error: undefined });
     runs.select(id);
     post({ type: 'train', runId: id, graph: expandUnits(record.graph), config: withDefaults(record.config), dataset: datasetRef(datasetIdOf(record.dataset), nameOf(record.dataset)), from: ckpt, ...wasm(), ...norms(record.config) });

@@ -13,7 +13,7 @@ import { BackendKeeper } from './backend';
 import { DataKeeper, type OpenedStore } from './data';
 import type { BackendName, TrainConfig } from '../train/config';
 import { assertNever, type Checkpoint, type DatasetRef, type FromWorker, type GradientNormsReading, type JobResult, type ToWorker } from '../train/protocol';
-import { createState, disposeState, stateFromCheckpoint, type TrainState } from '../train/state';
+import { checkpointOf, createState, disposeState, stateFromCheckpoint, type TrainState } from '../train/state';
 import { train, type Control } from '../train/trainer';
 import { readModelWeights, writeModelWeights } from '../train/weights';
 import { makeYielder } from '../train/yielder';
@@ -238,6 +238,10 @@ export class JobServer {
       );
       if (result.outcome === 'paused') {
         run.training = false;
+        // Kept by the renderer: a reload while paused continues from this very batch.
+        const at = await checkpointOf(state, this.deps.now?.() ?? Date.now());
+        run.lastCheckpoint = at;
+        this.post({ type: 'checkpoint', runId: run.runId, checkpoint: at });
         this.post({ type: 'paused', runId: run.runId, epoch: state.epoch, examplesSeen: state.examplesSeen });
         return;
       }

@@ -80,6 +80,12 @@ export interface Checkpoint {
   runId: string;
   /** Epochs completed; training continues with epoch + 1. */
   epoch: number;
+  /**
+   * A checkpoint taken at a pause: examples of epoch + 1 already trained, and that epoch's running
+   * loss/accuracy sums, so a reload continues mid-epoch exactly. Absent (0) at epoch ends.
+   */
+  offset?: number;
+  partial?: { loss: number; correct: number; n: number };
   examplesSeen: number;
   /** Optimizer steps taken (Dropout masks are seeded from the step). */
   steps: number;

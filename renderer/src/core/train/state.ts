@@ -59,6 +59,8 @@ export async function stateFromCheckpoint(model: tf.LayersModel, config: TrainCo
   }
   setLearningRate(state.optimizer, learningRateForEpoch(config, ckpt.epoch + 1, ckpt.schedule));
   state.epoch = ckpt.epoch + 1;
+  state.offset = ckpt.offset ?? 0;
+  if (ckpt.partial) state.partial = { ...ckpt.partial };
   state.examplesSeen = ckpt.examplesSeen;
   state.steps = ckpt.steps;
   // Each training step drew one mask per Dropout layer: continue their sequence where it stopped.
@@ -73,7 +75,7 @@ export async function stateFromCheckpoint(model: tf.LayersModel, config: TrainCo
   return state;
 }
 
-/** The state at an epoch end, as plain data. */
+/** The state as plain data: at an epoch end, or mid-epoch at a pause (offset and partial sums kept). */
 export async function checkpointOf(state: TrainState, now: number): Promise<Checkpoint> {
   const [weights, optimizer, bestWeights] = await Promise.all([
     readModelWeights(state.model),
@@ -83,6 +85,7 @@ export async function checkpointOf(state: TrainState, now: number): Promise<Chec
   return {
     runId: state.runId,
     epoch: state.epoch - 1,
+    ...(state.offset > 0 ? { offset: state.offset, partial: { ...state.partial } } : {}),
     examplesSeen: state.examplesSeen,
     steps: state.steps,
     weights,

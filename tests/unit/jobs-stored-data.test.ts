@@ -9,6 +9,7 @@ import { importDataset } from '@/core/data/sources';
 import { memoryShelf } from '@/core/data/store/memory';
 import { openStored, storeImported } from '@/core/data/store/stored';
 import type { DatasetShelf } from '@/core/data/store/types';
+import { DataKeeper } from '@/core/jobs/data';
 import { JobServer } from '@/core/jobs/server';
 import { DEFAULT_TRAIN_CONFIG, type DatasetRef, type FromWorker, type JobResult, type ToWorker, type TrainConfig } from '@/core/train/protocol';
 import { blobValues } from '@/core/train/weights';
@@ -110,4 +111,60 @@ describe('training from a stored dataset', () => {
     const err = out.find((m) => m.type === 'error');
     expect(err?.type === 'error' && err.message).toMatch(/"my photos" could not be opened.*import it again/);
   });
+});
+
+describe('DataKeeper', () => {
+  /** A shelf of tiny stored datasets whose opens and closes are recorded. */
+  async function keeperOf(ids: string[], gate?: Promise<void>) {
+    const shelf = memoryShelf();
+    const imported = await digits();
+    for (const id of ids) await storeImported((await shelf.folder(id, true))!, id, imported, {});
+    const closed: string[] = [];
+    const reads: { id: string; n: number }[] = [];
+    const keeper = new DataKeeper({
+      openStored: async (id) => {
+        if (gate && id === ids[0]) await gate;
+        const o = await openStored((await shelf.folder(id, false))!);
+        const count = (d: SourceData['train']) => (isStreamed(d) ? { ...d, read: (ix: ArrayLike<number>) => (reads.push({ id, n: ix.length }), d.read(ix)) } : d);
+        return { data: { train: count(o.data.train), test: count(o.data.test) }, close: async () => (closed.push(id), o.close()) };
+      },
+    });
+    const ref = (id: string) => ({ kind: 'stored' as const, id, name: id });
+    return { keeper, ref, closed, reads };
+  }
+
+  it('keeps a dataset open while a run or job uses it, even after newer ones push it out', async () => {
+    const { keeper, ref, closed } = await keeperOf(['a', 'b', 'c']);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const using = keeper.use(ref('a'), async (d) => {
+      await held;
+      return d.train.count;
+    });
+    await keeper.load(ref('b'));
+    await keeper.load(ref('c')); // 'a' drops out of the newest two, but is in use
+    expect(closed).toEqual([]);
+    release();
+    expect(await using).toBe(1200);
+    expect(closed).toEqual(['a']);
+  }, 60_000);
+
+  it('closes a dataset that drops out while it is still opening', async () => {
+    let open!: () => void;
+    const { keeper, ref, closed } = await keeperOf(['a', 'b', 'c'], new Promise<void>((r) => (open = r)));
+    const first = keeper.load(ref('a'));
+    await keeper.load(ref('b'));
+    await keeper.load(ref('c'));
+    open();
+    await first;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(closed).toEqual(['a']);
+  }, 60_000);
+
+  it('reads only the split a job asks for', async () => {
+    const { keeper, ref, reads } = await keeperOf(['a']);
+    const test = await keeper.use(ref('a'), () => keeper.split(ref('a'), 'test'));
+    expect(test.count).toBe(300);
+    expect(reads).toEqual([{ id: 'a', n: 300 }]);
+  }, 60_000);
 });

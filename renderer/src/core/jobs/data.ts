@@ -1,8 +1,9 @@
 // Where a job's data comes from: MNIST fetched once per URL, a dataset the renderer imported and
 // sent as arrays (kept by id), or a stored dataset opened from disk by id and streamed in batches
 // (core/data/store: OPFS in the app, the file system in Node). Only the newest two imported
-// datasets of each kind are kept open; older stored ones are closed.
-import { inMemory, loadMnist, type FetchFn, type SourceData, type TrainTestData } from '../data/dataset';
+// datasets of each kind are kept; a stored one that drops out is closed once no run or job that
+// is using it (`use`) still reads it.
+import { inMemory, loadMnist, type FetchFn, type ImageDataset, type SourceData } from '../data/dataset';
 import type { DatasetRef } from '../train/protocol';
 
 /** A stored dataset opened for reading (core/data/store's openStored). */
@@ -17,59 +18,91 @@ export interface DataDeps {
   openStored?: (id: string) => Promise<OpenedStore>;
 }
 
+interface Entry {
+  data: Promise<SourceData>;
+  close?: () => Promise<void>;
+  /** Runs and jobs inside `use` right now. */
+  users: number;
+  /** Dropped from the map: close when the last user leaves. */
+  evicted: boolean;
+  /** Splits read whole for jobs that index images (viz, lab), each once. */
+  whole: Partial<Record<'train' | 'test', Promise<ImageDataset>>>;
+}
+
 const KEEP = 2;
 
+const keyOf = (ref: DatasetRef) => (ref.kind === 'mnist' ? `mnist:${ref.baseUrl}` : `${ref.kind}:${ref.id}`);
+
 export class DataKeeper {
-  private data = new Map<string, Promise<SourceData>>();
-  private closers = new Map<string, () => Promise<void>>();
-  /** Whole splits read for jobs that index images (viz, lab), per dataset key. */
-  private whole = new Map<string, Promise<TrainTestData>>();
+  private entries = new Map<string, Entry>();
 
   constructor(private readonly deps: DataDeps) {}
 
-  /** The data a ref points at; `onProgress` hears MNIST's download. */
+  /** The data a ref points at, for a moment's use (a check); `onProgress` hears MNIST's download. */
   load(ref: DatasetRef, onProgress?: (m: string) => void): Promise<SourceData> {
+    return this.entry(ref, onProgress).data;
+  }
+
+  /** Runs `fn` with the data, which stays open until `fn` settles (training, a job). */
+  async use<T>(ref: DatasetRef, fn: (data: SourceData) => Promise<T>): Promise<T> {
+    const e = this.entry(ref);
+    e.users++;
+    try {
+      return await fn(await e.data);
+    } finally {
+      e.users--;
+      if (e.evicted && e.users === 0) this.closeEntry(e);
+    }
+  }
+
+  /** One split in memory (a streamed split is read whole, once): for jobs that index images. Call inside `use`. */
+  split(ref: DatasetRef, which: 'train' | 'test'): Promise<ImageDataset> {
+    const e = this.entry(ref);
+    let p = e.whole[which];
+    if (!p) {
+      p = e.data.then((d) => inMemory(d[which]));
+      p.catch(() => delete e.whole[which]);
+      e.whole[which] = p;
+    }
+    return p;
+  }
+
+  private entry(ref: DatasetRef, onProgress?: (m: string) => void): Entry {
+    const key = keyOf(ref);
+    if (ref.kind === 'memory' && ref.data) this.drop(key); // the message brings the arrays again
+    const held = this.entries.get(key);
+    if (held) return held;
     switch (ref.kind) {
       case 'mnist': {
-        const key = `mnist:${ref.baseUrl}`;
-        let p = this.data.get(key);
-        if (!p) {
-          p = loadMnist(ref.baseUrl, this.deps.fetchFn, (pr) => onProgress?.(`Loaded ${pr.file} (${pr.loaded}/${pr.files})`));
-          // A failed download should be retried by the next run, not cached.
-          p.catch(() => this.forget(key));
-          this.data.set(key, p);
-        }
-        return p;
+        const e = this.add(key, loadMnist(ref.baseUrl, this.deps.fetchFn, (pr) => onProgress?.(`Loaded ${pr.file} (${pr.loaded}/${pr.files})`)));
+        // A failed download should be retried by the next run, not cached.
+        e.data.catch(() => this.drop(key));
+        return e;
       }
       case 'memory': {
-        const key = `memory:${ref.id}`;
-        if (ref.data) {
-          this.forget(key);
-          this.keepRoom('memory:');
-          this.data.set(key, Promise.resolve(ref.data));
-        }
-        return this.data.get(key) ?? Promise.reject(new Error(`The dataset "${ref.name}" is no longer loaded; import it again.`));
+        if (!ref.data) return { data: Promise.reject(new Error(`The dataset "${ref.name}" is no longer loaded; import it again.`)), users: 0, evicted: true, whole: {} };
+        this.keepRoom('memory:');
+        return this.add(key, Promise.resolve(ref.data));
       }
       case 'stored': {
-        const key = `stored:${ref.id}`;
-        let p = this.data.get(key);
-        if (!p) {
-          const open = this.deps.openStored;
-          if (!open) return Promise.reject(new Error(`The dataset "${ref.name}" is stored on disk, and this environment cannot read stored datasets.`));
-          this.keepRoom('stored:');
-          p = open(ref.id).then(
-            (o) => {
-              this.closers.set(key, o.close);
-              return o.data;
-            },
-            (e: unknown) => {
-              throw new Error(`The dataset "${ref.name}" could not be opened (${e instanceof Error ? e.message : String(e)}); import it again.`);
-            },
-          );
-          p.catch(() => this.forget(key));
-          this.data.set(key, p);
-        }
-        return p;
+        const open = this.deps.openStored;
+        if (!open) return { data: Promise.reject(new Error(`The dataset "${ref.name}" is stored on disk, and this environment cannot read stored datasets.`)), users: 0, evicted: true, whole: {} };
+        this.keepRoom('stored:');
+        const e: Entry = { data: Promise.resolve() as unknown as Promise<SourceData>, users: 0, evicted: false, whole: {} };
+        e.data = open(ref.id).then(
+          (o) => {
+            e.close = o.close;
+            // Dropped while it was opening, and nobody waits for it: close at once.
+            if (e.evicted && e.users === 0) this.closeEntry(e);
+            return o.data;
+          },
+          (err: unknown) => {
+            throw new Error(`The dataset "${ref.name}" could not be opened (${err instanceof Error ? err.message : String(err)}); import it again.`);
+          },
+        );
+        e.data.catch(() => this.drop(key));
+        this.entries.set(key, e);
+        return e;
       }
       default: {
         const never: never = ref;
@@ -78,30 +111,30 @@ export class DataKeeper {
     }
   }
 
-  /** Both splits in memory (a streamed split is read whole once): for jobs that index images. */
-  loadWhole(ref: DatasetRef): Promise<TrainTestData> {
-    const key = ref.kind === 'mnist' ? `mnist:${ref.baseUrl}` : `${ref.kind}:${ref.id}`;
-    if (ref.kind === 'memory' && ref.data) this.whole.delete(key);
-    let p = this.whole.get(key);
-    if (!p) {
-      p = this.load(ref).then(async (d) => ({ train: await inMemory(d.train), test: await inMemory(d.test) }));
-      p.catch(() => this.whole.delete(key));
-      this.whole.set(key, p);
-    }
-    return p;
+  private add(key: string, data: Promise<SourceData>): Entry {
+    const e: Entry = { data, users: 0, evicted: false, whole: {} };
+    this.entries.set(key, e);
+    return e;
   }
 
-  /** Makes room for one more dataset of a kind: the oldest beyond KEEP − 1 are dropped (and closed). */
+  /** Makes room for one more dataset of a kind: the oldest beyond KEEP − 1 are dropped. */
   private keepRoom(prefix: string): void {
-    const kept = [...this.data.keys()].filter((k) => k.startsWith(prefix));
-    for (const k of kept.slice(0, Math.max(0, kept.length - (KEEP - 1)))) this.forget(k);
+    const kept = [...this.entries.keys()].filter((k) => k.startsWith(prefix));
+    for (const k of kept.slice(0, Math.max(0, kept.length - (KEEP - 1)))) this.drop(k);
   }
 
-  private forget(key: string): void {
-    this.data.delete(key);
-    this.whole.delete(key);
-    const close = this.closers.get(key);
-    this.closers.delete(key);
+  private drop(key: string): void {
+    const e = this.entries.get(key);
+    if (!e) return;
+    this.entries.delete(key);
+    e.evicted = true;
+    e.whole = {};
+    if (e.users === 0) this.closeEntry(e);
+  }
+
+  private closeEntry(e: Entry): void {
+    const close = e.close;
+    e.close = undefined;
     if (close) void close().catch(() => undefined);
   }
 }

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../graph/types';
 import { CompileError } from '../compile/compiler';
-import type { FetchFn, SourceData, TrainTestData } from '../data/dataset';
+import type { FetchFn, SourceData } from '../data/dataset';
 import { checkDataFit } from '../data/sources/fit';
 import { evaluateDetailed, evaluationSample, isCancelled, predictProbabilities } from '../eval/evaluate';
 import type { BackendLoaders, LoaderOptions } from '../train/backends';
@@ -161,11 +161,6 @@ export class JobServer {
     return d;
   }
 
-  /** The run's data with both splits in memory (a streamed dataset is read whole, once): for jobs that index images. */
-  private loadImages(ref: DatasetRef): Promise<TrainTestData> {
-    return this.dataKeeper.loadWhole(ref);
-  }
-
   private startTrain(msg: TrainMsg): Promise<void> {
     // One run trains at a time: a new one ends the current one.
     for (const r of this.runs.values()) if (r.training) r.control = 'stop';
@@ -217,9 +212,10 @@ export class JobServer {
     let readings: GradientNormsReading[] = [];
     const every = run.gradientNormsEvery;
     try {
-      const result = await train(
+      // The dataset stays open for the whole loop (a stored one is read batch by batch).
+      const result = await this.dataKeeper.use(run.dataset, (data) => train(
         state,
-        await this.loadData(run.dataset),
+        data,
         {
           emit: (m) => {
             if (m.type === 'progress' && readings.length) {
@@ -235,7 +231,7 @@ export class JobServer {
           },
         },
         { filtersBlockIds: run.filtersBlockIds, now: this.deps.now, ...(every ? { gradientNormsEvery: every } : {}) },
-      );
+      ));
       if (result.outcome === 'paused') {
         run.training = false;
         // Kept by the renderer: a reload while paused continues from this very batch.
@@ -370,19 +366,20 @@ export class JobServer {
       case 'evaluate': {
         const { run, model } = this.modelOf(msg.runId);
         progress(0, 'Loading the test set');
-        const data = await this.loadData(run.dataset);
-        const indices = evaluationSample(data.test.count, msg.sample, msg.seed ?? run.config.seed);
-        const yielder = makeYielder();
-        try {
-          const evaluation = await evaluateDetailed(model, data.test, indices, {
-            yieldFn: yielder.yield,
-            shouldCancel: () => job.cancelled,
-            onProgress: (done, total) => progress(done / total, `Evaluated ${done} of ${total}`),
-          });
-          return { kind: 'evaluate', evaluation };
-        } finally {
-          yielder.close();
-        }
+        return this.dataKeeper.use(run.dataset, async (data) => {
+          const indices = evaluationSample(data.test.count, msg.sample, msg.seed ?? run.config.seed);
+          const yielder = makeYielder();
+          try {
+            const evaluation = await evaluateDetailed(model, data.test, indices, {
+              yieldFn: yielder.yield,
+              shouldCancel: () => job.cancelled,
+              onProgress: (done, total) => progress(done / total, `Evaluated ${done} of ${total}`),
+            });
+            return { kind: 'evaluate', evaluation };
+          } finally {
+            yielder.close();
+          }
+        });
       }
       case 'predict': {
         const { model } = this.modelOf(msg.runId);
@@ -393,8 +390,7 @@ export class JobServer {
       case 'samples': {
         const run = this.runs.get(msg.runId);
         if (!run) throw new Error(`unknown run ${msg.runId}`);
-        const data = await this.loadData(run.dataset);
-        return samplesOf(msg.split === 'test' ? data.test : data.train, msg.indices);
+        return this.dataKeeper.use(run.dataset, (data) => samplesOf(msg.split === 'test' ? data.test : data.train, msg.indices));
       }
       case 'weights': {
         const { model } = this.modelOf(msg.runId);
@@ -406,11 +402,13 @@ export class JobServer {
       case 'viz-attribution':
       case 'viz-maximize': {
         const { run, model } = this.modelOf(msg.runId);
-        return visualize(msg, { model, graph: run.graph, data: () => this.loadImages(run.dataset), progress, cancelled: () => job.cancelled });
+        return this.dataKeeper.use(run.dataset, () => visualize(msg, { model, graph: run.graph, split: (w) => this.dataKeeper.split(run.dataset, w), progress, cancelled: () => job.cancelled }));
       }
       case 'lab': {
         const { run, model } = this.modelOf(msg.runId);
-        const result = await runLabTask(msg.task, { model, modelOf: (id) => this.modelOf(id).model, data: () => this.loadImages(run.dataset), progress, cancelled: () => job.cancelled });
+        const result = await this.dataKeeper.use(run.dataset, () =>
+          runLabTask(msg.task, { model, modelOf: (id) => this.modelOf(id).model, split: (w) => this.dataKeeper.split(run.dataset, w), progress, cancelled: () => job.cancelled }),
+        );
         return { kind: 'lab', result };
       }
       default:

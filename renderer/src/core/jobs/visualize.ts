@@ -2,7 +2,7 @@
 // occlusion, activation maximization. The job server hands each message here with the run's
 // model, graph and data; progress goes out as job-progress and cancelling sets the job's flag.
 import type * as tf from '@tensorflow/tfjs';
-import { assembleBatch, cropSlack, type TrainTestData } from '../data/dataset';
+import { assembleBatch, cropSlack, type ImageDataset } from '../data/dataset';
 import { CancelledError } from '../eval/evaluate';
 import { BLOCK_SPEC, isBlockType } from '../blocks';
 import { topologicalOrder } from '../graph/analyze';
@@ -20,7 +20,8 @@ export type VizMsg = Extract<ToWorker, { type: 'viz-filters' | 'viz-patches' | '
 export interface VizContext {
   model: tf.LayersModel;
   graph: Graph;
-  data: () => Promise<TrainTestData>;
+  /** One split in memory (a stored dataset's split is read whole: the other one is not touched). */
+  split: (which: 'train' | 'test') => Promise<ImageDataset>;
   progress: (fraction: number, message: string) => void;
   cancelled: () => boolean;
 }
@@ -42,8 +43,7 @@ async function resolveInput(input: VizInput, ctx: VizContext): Promise<{ x: Floa
     if (input.pixels.length !== shape[0] * shape[1] * shape[2]) throw new Error(`the image has ${input.pixels.length} values but the model takes ${shape.join('×')}`);
     return { x: input.pixels, label: null };
   }
-  const data = await ctx.data();
-  const ds = input.split === 'train' ? data.train : data.test;
+  const ds = await ctx.split(input.split === 'train' ? 'train' : 'test');
   if (!Number.isInteger(input.index) || input.index < 0 || input.index >= ds.count) throw new Error(`image ${input.index} is outside 0..${ds.count - 1}`);
   return { x: assembleBatch(ds, [input.index], 0, 1, shape, 'center').x, label: ds.labels[input.index] };
 }
@@ -116,8 +116,7 @@ async function patches(msg: Extract<VizMsg, { type: 'viz-patches' }>, ctx: VizCo
   const k = Math.max(1, Math.min(64, Math.floor(msg.k ?? 9)));
   const split = msg.split ?? 'test';
   ctx.progress(0, 'Loading the data');
-  const data = await ctx.data();
-  const ds = split === 'train' ? data.train : data.test;
+  const ds = await ctx.split(split === 'train' ? 'train' : 'test');
   const n = Math.min(ds.count, msg.limit ?? ds.count);
   const indices = Uint32Array.from({ length: n }, (_, i) => i);
   const { dy, dx } = cropSlack(ds, inputShape);

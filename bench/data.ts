@@ -6,7 +6,8 @@
 // Node, wasm backend (or --cpu). Run: npx tsx bench/data.ts [--cpu] [--n 10000] [--per-batch]
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { cachedFolder } from '../cli/data-cache';
@@ -28,11 +29,14 @@ const arg = (name: string, d: number) => {
 const N = arg('--n', 10_000);
 const backend = process.argv.includes('--cpu') ? 'cpu' : 'wasm';
 
-/** N 28×28 grey PNGs in 10 class folders: a bright bar whose position is the class, plus noise. */
-function generate(dir: string): void {
+/**
+ * n 28×28 grey PNGs in 10 class folders: a bright bar whose position is the class, plus noise.
+ * Also used by data-browser.ts (the same folder imported in Chromium).
+ */
+export function generate(dir: string, n: number = N): void {
   const rnd = seededRandom(7);
   for (let k = 0; k < 10; k++) mkdirSync(join(dir, String(k)), { recursive: true });
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     const k = i % 10;
     const png = new PNG({ width: 28, height: 28, colorType: 0 });
     for (let p = 0; p < 784; p++) {
@@ -118,4 +122,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Run only as the script itself, not when data-browser.ts imports the generator.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) void main();

@@ -148,4 +148,42 @@ describe('dataset store with stored datasets', () => {
     expect(useTrainingStore().dataset).toBe('mnist');
     expect(useDatasetStore().current).toBeNull();
   });
+
+  it('a new run trains only on the loaded dataset its record describes; the newest of two quick opens wins', async () => {
+    const data = useDatasetStore();
+    data.importFiles([{ path: 'a.csv', blob: new Blob([csv]) }], 'a.csv');
+    await expect.poll(() => data.status, { timeout: 10_000 }).toBe('ready');
+    const a = data.current!.id;
+    const aText = useProjectStore().fileText();
+    await settle();
+    data.setOptions({ testFraction: 0.5 });
+    data.reimport();
+    await expect.poll(() => data.current?.id !== a, { timeout: 10_000 }).toBe(true);
+    const b = data.current!.id;
+    const bText = useProjectStore().fileText();
+
+    // The selection names A while B is loaded: Train refuses instead of recording B's data for A.
+    const training = useTrainingStore();
+    const posted: ToWorker[] = [];
+    training.setTransport({ post: (m) => void posted.push(m) });
+    training.dataset = a;
+    const graph = instantiate(templateById('logistic-regression')!);
+    expect(training.start(graph)).toBeNull();
+    expect(training.error?.message).toMatch(/no longer loaded/);
+    expect(posted.filter((m) => m.type === 'train')).toHaveLength(0);
+
+    // Open A, then B at once, with A's dataset slower to open: B's ends up loaded and selected.
+    const slow: DatasetShelf = { ...shelf, folder: async (id, create) => (id === a && (await new Promise((r) => setTimeout(r, 40))), shelf.folder(id, create)) };
+    setDatasetShelf(slow);
+    setActivePinia(createPinia());
+    const project = useProjectStore();
+    project.openFile({ name: 'a.netwright.json', path: '/a.netwright.json', data: new TextEncoder().encode(aText) });
+    project.openFile({ name: 'b.netwright.json', path: '/b.netwright.json', data: new TextEncoder().encode(bText) });
+    await settle();
+    await settle();
+    await settle();
+    expect(useDatasetStore().current?.id).toBe(b);
+    expect(useTrainingStore().dataset).toBe(b);
+    expect(JSON.parse(project.fileText()).dataset.id).toBe(b);
+  });
 });

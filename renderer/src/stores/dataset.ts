@@ -225,11 +225,12 @@ export const useDatasetStore = defineStore('dataset', () => {
    * The worker's view of an imported dataset: a stored one by id (the worker streams it from the
    * shelf; also an older import the shelf still keeps), or the arrays of an in-memory one.
    */
-  function refFor(id: string, name?: string): DatasetRef {
+  function refFor(id: string, name?: string, loadedOnly = false): DatasetRef {
     const c = current.value;
     if (c && c.id === id) return isStreamed(c.data.train) ? { kind: 'stored', id, name: c.name } : { kind: 'memory', id: c.id, name: c.name, data: c.data };
-    if (datasetShelf()) return { kind: 'stored', id, name: name ?? id };
-    throw new Error('This run\'s dataset is no longer loaded: import it again.');
+    // A new run records the loaded dataset's description: it must train on that one (loadedOnly).
+    if (datasetShelf() && !loadedOnly) return { kind: 'stored', id, name: name ?? id };
+    throw new Error(`The dataset${name ? ` "${name}"` : ''} is no longer loaded: import it again.`);
   }
 
   function descriptor(): DatasetDescriptor | null {
@@ -247,15 +248,18 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   /**
-   * Makes a dataset the shelf still keeps current again (a project or run that names it); false
-   * when it is not kept (or while an import is under way, which wins).
+   * Makes a dataset the shelf still keeps current again (a project or run that names it): true when
+   * it is current, false when it is not kept, null when an import or a later reopen took over.
    */
-  async function reopen(id: string): Promise<boolean> {
+  async function reopen(id: string): Promise<boolean | null> {
     if (current.value?.id === id) return true;
-    if (!datasetShelf() || pendingId || readingId) return false;
+    if (pendingId || readingId) return null;
+    if (!datasetShelf()) return false;
+    const mine = ++opening;
     try {
       const entry = await openStoredEntry(id);
-      if (pendingId || readingId) return false;
+      // A later reopen or an import started meanwhile: theirs wins.
+      if (mine !== opening || pendingId || readingId) return null;
       // The picked files (if any) belong to another dataset: Apply must not re-import those.
       last = null;
       canReimport.value = false;
@@ -268,6 +272,8 @@ export const useDatasetStore = defineStore('dataset', () => {
     }
   }
 
+  /** Counts reopen() calls, so only the newest one's dataset becomes current. */
+  let opening = 0;
   let restoring: Promise<void> | null = null;
   /** Reopens the last imported dataset: the newest on the shelf, else the cached in-memory one (once per page; an import under way wins). */
   function restore(): Promise<void> {
@@ -302,6 +308,11 @@ export const useDatasetStore = defineStore('dataset', () => {
       dragging.value = false;
       if (!hasFiles(e) || !e.dataTransfer) return;
       e.preventDefault();
+      // Like the import buttons: the dataset does not change under a run.
+      if (useTrainingStore().isRunning) {
+        error.value = { message: 'A run is training: stop it before importing another dataset.', skipped: [] };
+        return;
+      }
       void pickedFromDrop(e.dataTransfer).then((picked) => {
         if (picked?.files.length) importFiles(picked.files, picked.name, picked.dirs);
       });

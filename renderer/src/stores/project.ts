@@ -215,6 +215,7 @@ export const useProjectStore = defineStore('project', () => {
         // Selected once the shelf has opened it (if it still keeps it); the file is still saved then.
         training.dataset = 'mnist';
         void data.reopen(id).then((kept) => {
+          if (kept === null) return; // another open or an import took over
           if (!kept) return useUiStore().notify(`This project trains on the imported dataset "${dataName}": import it again to train or evaluate on it.`, 'info', 8000);
           if (training.isRunning || path.value !== file.path) return;
           const wasSaved = savedText.value === currentText.value;

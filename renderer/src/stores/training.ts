@@ -78,7 +78,8 @@ export const useTrainingStore = defineStore('training', () => {
   /** 'mnist', or the id of the dataset imported in the dataset store. */
   const dataset = ref<string>('mnist');
   // The worker's DatasetRef for a run's dataset ('mnist' or an imported id) and the record's descriptor.
-  const datasetRef = (id: string = dataset.value, name?: string): DatasetRef => (id === 'mnist' ? { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() } : useDatasetStore().refFor(id, name));
+  const datasetRef = (id: string = dataset.value, name?: string, loadedOnly = false): DatasetRef =>
+    id === 'mnist' ? { kind: 'mnist', baseUrl: useHost().mnistBaseUrl() } : useDatasetStore().refFor(id, name, loadedOnly);
   const datasetIdOf = (d: DatasetDescriptor | undefined) => (d?.kind === 'imported' ? d.id : 'mnist');
   const nameOf = (d: DatasetDescriptor | undefined) => (d?.kind === 'imported' ? d.name : undefined);
   const status = ref<RunStatus>('idle');
@@ -183,6 +184,15 @@ export const useTrainingStore = defineStore('training', () => {
       error.value = { message: problem };
       return null;
     }
+    // The dataset first: a run never starts on data other than the one its record describes.
+    let ref: DatasetRef;
+    try {
+      ref = opts.dataset ? plain(opts.dataset) : datasetRef(dataset.value, undefined, true);
+    } catch (e) {
+      status.value = 'error';
+      error.value = { message: e instanceof Error ? e.message : String(e) };
+      return null;
+    }
     const id = opts.runId ?? newId('run');
     const cfg = plain(settings);
     const described = opts.dataset || dataset.value === 'mnist' ? null : useDatasetStore().descriptor();
@@ -196,7 +206,7 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       const prefer = cfg.backends === undefined ? rememberedBackend(record.metrics?.params ?? 0) : undefined;
       post({
-        type: 'train', runId: id, graph: expandUnits(plain(graph)), config: cfg, dataset: opts.dataset ? plain(opts.dataset) : datasetRef(),
+        type: 'train', runId: id, graph: expandUnits(plain(graph)), config: cfg, dataset: ref,
         ...(prefer ? { preferBackend: prefer } : {}), ...wasm(),
         ...(opts.gradientNormsEvery ? { gradientNormsEvery: opts.gradientNormsEvery } : norms(cfg)),
       });

@@ -2,11 +2,12 @@
 // window bounds, the OS theme, recent documents. The decisions live in plain modules (menu.ts,
 // close.ts, window-state.ts, os-files.ts); this file applies them to Electron objects.
 import { app, BrowserWindow, dialog, Menu, nativeTheme, screen, type MessageBoxOptions } from 'electron';
-import type { AppCommand, DocumentState } from '../../renderer/src/host/host';
+import type { AppCommand, DocumentState, RecentProject } from '../../renderer/src/host/host';
 import { EVENTS } from '../shared/channels';
 import { RendererQuestions, closeOutcome, decideClose } from './close';
 import { buildMenuTemplate, toElectronTemplate, type MainAction } from './menu';
-import { loadRecent, projectPathsFromArgv, pushRecent, saveRecent } from './os-files';
+import { projectPathsFromArgv } from './os-files';
+import { RecentIds, loadRecent, pushRecent, saveRecent, type RecentEntry } from './recent';
 import { validateDocumentState, validateGivenProjectPath } from './validate';
 import { initialBounds, loadWindowState, saveWindowState, type WindowState } from './window-state';
 
@@ -34,7 +35,11 @@ export interface DesktopOptions {
 export class Desktop {
   readonly questions = new RendererQuestions();
   private readonly givenPaths: string[] = [];
-  private recent: string[] = [];
+  private recent: RecentEntry[] = [];
+  /** Opaque ids for the window's recent list (a new key each launch). */
+  private readonly recentIds = new RecentIds();
+  /** Saves of the recent list, one after another, so an older list never lands after a newer one. */
+  private recentSaved: Promise<void> = Promise.resolve();
   private window: BrowserWindow | null = null;
   /** Set once the user (or the renderer's state) has agreed: the next close goes through. */
   private closeApproved = false;
@@ -94,12 +99,45 @@ export class Desktop {
     // Still loading: the renderer takes waiting files when it subscribes.
   }
 
-  /** A project was opened or saved: recent documents (the OS's list and the menu). */
+  // ---- recent projects: one list for the OS, File › Open Recent and the window (Host.recent)
+
+  /** A project was opened or saved: recent documents (the OS's list, the menu, the window's list). */
   opened(path: string): void {
-    app.addRecentDocument(path);
-    this.recent = pushRecent(this.recent, path);
-    void saveRecent(this.options.userDataDir, this.recent).catch((err: unknown) => console.error('Saving recent projects failed:', err));
+    let full: string;
+    try {
+      full = validateGivenProjectPath(path); // project files only, as loadRecent keeps them
+    } catch {
+      return;
+    }
+    app.addRecentDocument(full);
+    this.recent = pushRecent(this.recent, full, Date.now());
+    this.persistRecent();
     this.installMenu();
+  }
+
+  /** The window's list: opaque ids and file names, no paths. */
+  recentProjects(): RecentProject[] {
+    return this.recentIds.projects(this.recent);
+  }
+
+  /** The path of a recent entry by its id; undefined unless main's own list has it. */
+  recentPath(id: string): string | undefined {
+    return this.recentIds.pathOf(this.recent, id);
+  }
+
+  /** Clear Recent (the menu's or the window's): main's list, the menu and the OS's recent documents. */
+  clearRecent(): void {
+    app.clearRecentDocuments();
+    this.recent = [];
+    this.persistRecent();
+    this.installMenu();
+  }
+
+  private persistRecent(): void {
+    const list = this.recent;
+    this.recentSaved = this.recentSaved
+      .then(() => saveRecent(this.options.userDataDir, list))
+      .catch((err: unknown) => console.error('Saving recent projects failed:', err));
   }
 
   // ---- menus
@@ -107,7 +145,7 @@ export class Desktop {
   installMenu(): void {
     const template = buildMenuTemplate({
       platform: process.platform,
-      recent: this.recent,
+      recent: this.recent.map((e) => e.path),
       appName: this.options.appName,
       devTools: this.options.devTools,
     });
@@ -147,10 +185,7 @@ export class Desktop {
         if (this.options.devTools) contents?.toggleDevTools();
         break;
       case 'clearRecent':
-        app.clearRecentDocuments();
-        this.recent = [];
-        void saveRecent(this.options.userDataDir, []).catch(() => undefined);
-        this.installMenu();
+        this.clearRecent();
         break;
       case 'closeWindow':
         win?.close();

@@ -128,6 +128,11 @@ if (!app.requestSingleInstanceLock()) {
       registerIpc({ allowedOrigins, autosaveDir: app.getPath('userData'), grants: new PathGrants(), desktop: {
         takeGivenPaths: () => desktop.takeGivenPaths(),
         opened: (path) => desktop.opened(path),
+        recent: {
+          list: () => desktop.recentProjects(),
+          pathOf: (id) => desktop.recentPath(id),
+          clear: () => desktop.clearRecent(),
+        },
         questions: desktop.questions,
         appName: 'Netwright',
         appVersion: app.getVersion(),

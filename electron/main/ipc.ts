@@ -12,7 +12,7 @@ import {
 } from 'electron';
 import { basename } from 'node:path';
 import { CHANNELS, type Channel } from '../shared/channels';
-import type { DatasetFolder, OpenedFile, SavedFile } from '../../renderer/src/host/host';
+import type { DatasetFolder, OpenedFile, RecentProject, SavedFile } from '../../renderer/src/host/host';
 import type { RendererQuestions } from './close';
 import { FolderGrants, walkDatasetFolder } from './dataset-folder';
 import { createAutosaveStore, readFileLimited, writeFileAtomic, writeFilesInto } from './files';
@@ -30,6 +30,7 @@ import {
   validateExportRequest,
   validateGivenProjectPath,
   validateOpenOptions,
+  validateRecentId,
   validateSaveRequest,
   validateShowError,
   validateTextEditAction,
@@ -53,6 +54,14 @@ export interface DesktopIpc {
   takeGivenPaths(): string[];
   /** A project was opened from a file (recent documents). */
   opened(path: string): void;
+  /** Main's recent projects, as the window sees them (desktop.ts, recent.ts). */
+  recent: {
+    /** Opaque ids and names, newest first. */
+    list(): RecentProject[];
+    /** The path main lists under `id`, or undefined: the only paths openRecent reads. */
+    pathOf(id: string): string | undefined;
+    clear(): void;
+  };
   questions: RendererQuestions;
   appName: string;
   appVersion: string;
@@ -100,6 +109,29 @@ async function readGranted(paths: readonly string[], grants: PathGrants): Promis
     }
   }
   return { files, failed };
+}
+
+/**
+ * Reads the files of a multi-select dialog, bounded in count and total size. `withPath`: the
+ * result names where each came from (dataset files); without it, names and bytes only.
+ */
+async function readPicked(paths: readonly string[], maxFiles: number, what: string, withPath: boolean): Promise<OpenedFile[]> {
+  if (paths.length > maxFiles) throw new IpcValidationError(`Choose at most ${maxFiles} ${what}`);
+  const files: OpenedFile[] = [];
+  let total = 0;
+  for (const path of paths) {
+    const data = await readFileLimited(path, LIMITS.maxFileBytes);
+    total += data.byteLength;
+    if (total > LIMITS.maxTotalBytes) throw new IpcValidationError(`The chosen ${what} are too large together`);
+    files.push({ name: basename(path), data, ...(withPath ? { path } : {}) });
+  }
+  return files;
+}
+
+/** A file that is no longer there: a recent project moved or deleted since. */
+function isGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 export function registerIpc(options: IpcOptions): void {
@@ -154,24 +186,26 @@ export function registerIpc(options: IpcOptions): void {
     return true;
   });
 
+  // Several files at once (an exported TF.js model: model.json + its weights). They are read for
+  // the page and that is all: not granted for Save (no path goes back), not recent projects.
+  handle(CHANNELS.openFiles, 1, options, async (event, raw) => {
+    const opts = validateOpenOptions(raw);
+    const result = await showOpen(ownerWindow(event), {
+      title: opts.title,
+      filters: opts.filters.length ? opts.filters : undefined,
+      properties: ['openFile', 'multiSelections'],
+    });
+    if (result.canceled || result.filePaths.length === 0) return null;
+    return readPicked(result.filePaths, LIMITS.maxOpenFiles, 'files', false);
+  });
+
   handle(CHANNELS.pickDataset, 0, options, async (event) => {
     const result = await showOpen(ownerWindow(event), {
       title: 'Choose dataset files',
       properties: ['openFile', 'multiSelections'],
     });
     if (result.canceled || result.filePaths.length === 0) return null;
-    if (result.filePaths.length > LIMITS.maxDatasetFiles) {
-      throw new IpcValidationError(`Choose at most ${LIMITS.maxDatasetFiles} dataset files`);
-    }
-    const files: OpenedFile[] = [];
-    let total = 0;
-    for (const path of result.filePaths) {
-      const data = await readFileLimited(path, LIMITS.maxFileBytes);
-      total += data.byteLength;
-      if (total > LIMITS.maxTotalBytes) throw new IpcValidationError('The chosen dataset files are too large together');
-      files.push({ name: basename(path), data, path });
-    }
-    return files;
+    return readPicked(result.filePaths, LIMITS.maxDatasetFiles, 'dataset files', true);
   });
 
   // A folder is listed (names and sizes) and granted to this window; its files then come one per
@@ -228,6 +262,32 @@ export function registerIpc(options: IpcOptions): void {
     if (!files[0]) throw new IpcValidationError(failed[0] ?? 'Could not read the dropped file');
     desktop.opened(path);
     return files[0];
+  });
+
+  // Recent projects in the window: the list main keeps (the same as File › Open Recent). The page
+  // gets opaque ids; openRecent takes an id, never a path, and reads only what main's list names.
+  // There is no "note" channel: main notes every project it opens or saves itself.
+  handle(CHANNELS.listRecent, 0, options, async () => desktop.recent.list());
+
+  handle(CHANNELS.openRecent, 1, options, async (_event, raw) => {
+    const id = validateRecentId(raw);
+    const listed = desktop.recent.pathOf(id);
+    if (!listed) return null; // cleared or pushed out since the page listed it: the page shows the picker
+    const path = validateGivenProjectPath(listed, 'recent project'); // as when it was added
+    let data: Uint8Array;
+    try {
+      data = await readFileLimited(path, LIMITS.maxFileBytes);
+    } catch (err) {
+      if (isGone(err)) return null;
+      throw err;
+    }
+    grants.grant(path); // main listed it because the user opened or saved it: "Save" writes back
+    desktop.opened(path);
+    return { name: basename(path), data, path } satisfies OpenedFile;
+  });
+
+  handle(CHANNELS.clearRecent, 0, options, async () => {
+    desktop.recent.clear();
   });
 
   handle(CHANNELS.editText, 1, options, async (event, raw) => {

@@ -21,6 +21,8 @@ export const LIMITS = {
   maxTotalBytes: 1024 * MiB,
   maxAutosaveChars: 64 * MiB,
   maxExportFiles: 64,
+  /** Files of one multi-select open (Host.openFiles): as many as an export writes, so a TF.js model with all its weight shards comes back in. */
+  maxOpenFiles: 64,
   maxDatasetFiles: 16,
   maxFilters: 16,
   maxExtensionsPerFilter: 32,
@@ -236,6 +238,15 @@ export function validateGivenProjectPath(x: unknown, what = 'project path'): str
   const name = basename(p);
   if (!PROJECT_FILE_EXTENSIONS.includes(extensionOf(name))) fail(what, `"${name}" is not a project file (.netwright.json)`);
   return resolve(p);
+}
+
+/**
+ * A recent project's id as main hands them out (recent.ts: 32 hex digits). Only ids are accepted,
+ * never paths: main looks the id up in its own list and opens nothing else.
+ */
+export function validateRecentId(x: unknown): string {
+  if (typeof x !== 'string' || !/^[0-9a-f]{32}$/.test(x)) fail('recent project id', 'expected an id from the recent list');
+  return x;
 }
 
 export function validateTextEditAction(x: unknown): TextEditAction {

@@ -30,6 +30,7 @@ function answering(channel: string, handler: () => unknown): () => void {
 const bridge: NetwrightBridge = {
   apiVersion: 1,
   openFile: (options) => ipcRenderer.invoke(CHANNELS.openFile, options),
+  openFiles: (options) => ipcRenderer.invoke(CHANNELS.openFiles, options),
   saveFile: (request) => ipcRenderer.invoke(CHANNELS.saveFile, request),
   exportFiles: (request) => ipcRenderer.invoke(CHANNELS.exportFiles, request),
   pickDataset: () => ipcRenderer.invoke(CHANNELS.pickDataset),
@@ -60,6 +61,9 @@ const bridge: NetwrightBridge = {
   onSaveBeforeClose: (handler) => answering(EVENTS.saveBeforeClose, handler),
   editText: (action) => ipcRenderer.invoke(CHANNELS.editText, action),
   showAbout: (info) => ipcRenderer.invoke(CHANNELS.showAbout, info),
+  listRecent: () => ipcRenderer.invoke(CHANNELS.listRecent),
+  openRecent: (id) => ipcRenderer.invoke(CHANNELS.openRecent, id),
+  clearRecent: () => ipcRenderer.invoke(CHANNELS.clearRecent),
 };
 
 contextBridge.exposeInMainWorld('netwright', bridge);

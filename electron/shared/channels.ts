@@ -4,6 +4,7 @@ import type { BridgeInvoke } from '../preload/api';
 /** Renderer -> main (ipcRenderer.invoke / ipcMain.handle): one per bridge method that calls main. */
 export const CHANNELS = {
   openFile: 'netwright:open-file',
+  openFiles: 'netwright:open-files',
   saveFile: 'netwright:save-file',
   exportFiles: 'netwright:export-files',
   pickDataset: 'netwright:pick-dataset',
@@ -17,6 +18,9 @@ export const CHANNELS = {
   openDroppedFile: 'netwright:open-dropped-file',
   editText: 'netwright:edit-text',
   showAbout: 'netwright:show-about',
+  listRecent: 'netwright:list-recent',
+  openRecent: 'netwright:open-recent',
+  clearRecent: 'netwright:clear-recent',
   /** The renderer's answer to a question main asked (EVENTS.closeQuery, EVENTS.saveBeforeClose). */
   answer: 'netwright:answer',
 } as const satisfies Record<BridgeInvoke | 'answer', string>;

@@ -52,6 +52,15 @@ test('opens the project named on the command line', async () => {
   await expect(page.getByTestId('canvas')).toBeVisible();
 });
 
+test("the window's Recent list is main's: the same projects as File › Open Recent", async () => {
+  const menuLabel = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.getMenuItemById('file.recent.0')?.label);
+  expect(menuLabel).toBe('From argument.netwright.json');
+  await page.getByTestId('recent-button').click();
+  const entries = page.getByTestId('recent-menu').locator('.recent-entry:not(.dim)');
+  await expect(entries.first()).toHaveText('From argument.netwright.json');
+  await page.getByTestId('recent-button').click();
+});
+
 test('has the native menus, with accelerators, and they drive the renderer', async () => {
   const menus = await app.evaluate(({ Menu }) => {
     const menu = Menu.getApplicationMenu();

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { APP_COMMANDS } from '../../renderer/src/host/host';
 import { RendererQuestions, closeOutcome, decideClose } from '../../electron/main/close';
 import { accel, buildMenuTemplate, isSubmenu, menuItems, toElectronTemplate, type MenuEntry } from '../../electron/main/menu';
-import { MAX_RECENT, loadRecent, projectPathsFromArgv, pushRecent, saveRecent } from '../../electron/main/os-files';
+import { projectPathsFromArgv } from '../../electron/main/os-files';
+import { MAX_RECENT, loadRecent, pushRecent, saveRecent, type RecentEntry } from '../../electron/main/recent';
 import { validateAboutInfo, validateAnswer, validateDocumentState, validateGivenProjectPath, validateTextEditAction } from '../../electron/main/validate';
 import { DEFAULT_SIZE, initialBounds, loadWindowState, parseWindowState, saveWindowState } from '../../electron/main/window-state';
 
@@ -192,16 +193,17 @@ describe('files from the OS', () => {
   });
 
   it('keeps the newest recent projects first, without duplicates, and survives a bad file', async () => {
-    let list: string[] = [];
-    for (let i = 0; i < 12; i++) list = pushRecent(list, `/p/${i}.netwright.json`);
-    list = pushRecent(list, '/p/5.netwright.json');
+    let list: RecentEntry[] = [];
+    for (let i = 0; i < 12; i++) list = pushRecent(list, `/p/${i}.netwright.json`, 1000 + i);
+    list = pushRecent(list, '/p/5.netwright.json', 2000);
     expect(list).toHaveLength(MAX_RECENT);
-    expect(list[0]).toBe(resolve('/p/5.netwright.json'));
-    expect(new Set(list).size).toBe(list.length);
+    expect(list[0]).toEqual({ path: resolve('/p/5.netwright.json'), at: 2000 });
+    expect(new Set(list.map((e) => e.path)).size).toBe(list.length);
     await saveRecent(dir, list);
     expect(await loadRecent(dir)).toEqual(list);
-    writeFileSync(join(dir, 'recent-projects.json'), JSON.stringify(['relative.json', '/ok/x.netwright.json', '/bad.sh', 5]));
-    expect(await loadRecent(dir)).toEqual([resolve('/ok/x.netwright.json')]);
+    // Bad entries are dropped; bare paths from an older list are kept, without a time.
+    writeFileSync(join(dir, 'recent-projects.json'), JSON.stringify(['relative.json', '/ok/x.netwright.json', '/bad.sh', 5, { path: '/ok/y.json', at: 7 }]));
+    expect(await loadRecent(dir)).toEqual([{ path: resolve('/ok/x.netwright.json'), at: 0 }, { path: resolve('/ok/y.json'), at: 7 }]);
     writeFileSync(join(dir, 'recent-projects.json'), '{');
     expect(await loadRecent(dir)).toEqual([]);
   });

@@ -241,7 +241,7 @@ describe('desktop: menus, files from the OS, theme, GPU', () => {
     expect(fake.recentDocuments).toContain(argFile);
     const recent = menuItem('file.recent')!.submenu!;
     expect(recent[0]).toMatchObject({ label: 'from-argument.netwright.json' });
-    await vi.waitFor(() => expect(JSON.parse(readFileSync(join(dir, 'userData', 'recent-projects.json'), 'utf8'))[0]).toBe(argFile));
+    await vi.waitFor(() => expect(JSON.parse(readFileSync(join(dir, 'userData', 'recent-projects.json'), 'utf8'))[0].path).toBe(argFile));
   });
 
   it('a second launch hands its file to the running window', async () => {

@@ -32,9 +32,9 @@ describe('preload', () => {
   it('exposes exactly the named capabilities under window.netwright, and nothing else', () => {
     expect([...fake.exposed.keys()]).toEqual(['netwright']);
     expect(Object.keys(api).sort()).toEqual([
-      'apiVersion', 'confirm', 'editText', 'exportFiles', 'loadAutosave', 'onCloseQuery', 'onFilesWaiting', 'onMenuCommand',
-      'onSaveBeforeClose', 'openDroppedFile', 'openFile', 'pickDataset', 'pickDatasetFolder', 'readDatasetFile', 'saveFile',
-      'showAbout', 'showError', 'storeAutosave', 'takeGivenFiles',
+      'apiVersion', 'clearRecent', 'confirm', 'editText', 'exportFiles', 'listRecent', 'loadAutosave', 'onCloseQuery', 'onFilesWaiting',
+      'onMenuCommand', 'onSaveBeforeClose', 'openDroppedFile', 'openFile', 'openFiles', 'openRecent', 'pickDataset', 'pickDatasetFolder',
+      'readDatasetFile', 'saveFile', 'showAbout', 'showError', 'storeAutosave', 'takeGivenFiles',
     ]);
     expect(api.apiVersion).toBe(1);
     for (const [key, value] of Object.entries(api)) if (key !== 'apiVersion') expect(typeof value, key).toBe('function');
@@ -48,6 +48,23 @@ describe('preload', () => {
       [CHANNELS.pickDatasetFolder],
       [CHANNELS.readDatasetFile, 'a'.repeat(32), 'cats/1.png'],
     ]);
+  });
+
+  it('openFiles and the recent list invoke their own channels with only their arguments (no note: main notes files itself)', async () => {
+    fake.invoked.length = 0;
+    const filters = [{ name: 'TF.js', extensions: ['json', 'bin'] }];
+    await api.openFiles({ title: 'Import', filters }, 'ignored');
+    await api.listRecent('ignored');
+    await api.openRecent('f'.repeat(32), 'ignored');
+    await api.clearRecent('ignored');
+    expect(fake.invoked).toEqual([
+      [CHANNELS.openFiles, { title: 'Import', filters }],
+      [CHANNELS.listRecent],
+      [CHANNELS.openRecent, 'f'.repeat(32)],
+      [CHANNELS.clearRecent],
+    ]);
+    expect(api).not.toHaveProperty('noteRecent');
+    expect(Object.values(CHANNELS).some((c) => /note/.test(c))).toBe(false);
   });
 
   it('every invoking method uses a channel of its own', async () => {

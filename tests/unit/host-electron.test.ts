@@ -4,7 +4,15 @@ import { cleanIpcError, createElectronHost } from '../../renderer/src/host/elect
 import { createHost } from '../../renderer/src/host/index';
 import { CHANNELS } from '../../electron/shared/channels';
 import { createPinia, setActivePinia } from 'pinia';
+import { serializeProject } from '../../renderer/src/core/graph/project';
+import { TEMPLATES } from '../../renderer/src/core/graph/templates';
+import { DEFAULT_TRAIN_CONFIG } from '../../renderer/src/core/train/protocol';
+import { memoryRunStorage, setRunStorage } from '../../renderer/src/host/run-storage';
+import { setHost } from '../../renderer/src/composables/useHost';
+import { useProjectStore } from '../../renderer/src/stores/project';
 import { setDatasetCache, setImportWorkerFactory, useDatasetStore, type ImportRequest, type ImportWorker } from '../../renderer/src/stores/dataset';
+
+const PROJECT = serializeProject({ graph: TEMPLATES[1].graph, trainConfig: { ...DEFAULT_TRAIN_CONFIG } });
 
 function fakeBridge(overrides: Partial<NetwrightBridge> = {}): NetwrightBridge {
   return {
@@ -27,11 +35,16 @@ function fakeBridge(overrides: Partial<NetwrightBridge> = {}): NetwrightBridge {
     onSaveBeforeClose: vi.fn(() => () => undefined),
     editText: vi.fn(async () => undefined),
     showAbout: vi.fn(async () => undefined),
+    openFiles: vi.fn(async () => [{ name: 'model.json', data: new Uint8Array([1]) }, { name: 'w.bin', data: new Uint8Array([2]) }]),
+    listRecent: vi.fn(async () => [{ id: 'a'.repeat(32), name: 'net.netwright.json', at: 5, reopenable: true }]),
+    openRecent: vi.fn(async () => ({ name: 'net.netwright.json', data: new TextEncoder().encode(PROJECT), path: '/x/net.netwright.json' })),
+    clearRecent: vi.fn(async () => undefined),
     ...overrides,
   };
 }
 
 const BASE = 'app://netwright/index.html';
+const ipcError = (channel: string, message: string) => new Error(`Error invoking remote method 'netwright:${channel}': IpcValidationError: ${message}`);
 
 describe('electron host', () => {
   it('passes calls through and resolves the MNIST URL against the page', async () => {
@@ -96,6 +109,45 @@ describe('electron host', () => {
     expect(old.pickDatasetFolder).toBeUndefined();
   });
 
+  it('opens several files through main\'s multi-select dialog, with plain filters', async () => {
+    const bridge = fakeBridge();
+    const host = createElectronHost(bridge, BASE);
+    const filters = new Proxy([{ name: 'TF.js', extensions: new Proxy(['json', 'bin'], {}) }], {}); // like a reactive array
+    const files = await host.openFiles!({ title: 'Import', filters });
+    expect(files).toEqual([{ name: 'model.json', data: new Uint8Array([1]) }, { name: 'w.bin', data: new Uint8Array([2]) }]);
+    const sent = vi.mocked(bridge.openFiles!).mock.calls[0][0];
+    expect(sent).toEqual({ title: 'Import', filters: [{ name: 'TF.js', extensions: ['json', 'bin'] }] });
+    expect(() => structuredClone(sent)).not.toThrow();
+    vi.mocked(bridge.openFiles!).mockResolvedValueOnce(null);
+    expect(await host.openFiles!({})).toBeNull();
+    vi.mocked(bridge.openFiles!).mockRejectedValueOnce(ipcError('open-files', 'Choose at most 64 files'));
+    await expect(host.openFiles!({})).rejects.toThrow(/^Choose at most 64 files$/);
+    // An older preload: no openFiles, and callers fall back to pickDataset.
+    expect(createElectronHost(fakeBridge({ openFiles: undefined }), BASE).openFiles).toBeUndefined();
+  });
+
+  it('shows main\'s recent list: lists, opens by id, clears; note leaves the list to main', async () => {
+    const bridge = fakeBridge();
+    const recent = createElectronHost(bridge, BASE).recent!;
+    expect(await recent.list()).toEqual([{ id: 'a'.repeat(32), name: 'net.netwright.json', at: 5, reopenable: true }]);
+    const file = await recent.open('a'.repeat(32));
+    expect(file).toMatchObject({ name: 'net.netwright.json', path: '/x/net.netwright.json' });
+    expect(bridge.openRecent).toHaveBeenCalledWith('a'.repeat(32));
+    vi.mocked(bridge.openRecent!).mockResolvedValueOnce(null);
+    expect(await recent.open('b'.repeat(32))).toBeNull();
+    await recent.note({ name: 'elsewhere.netwright.json', path: '/etc/elsewhere.netwright.json' });
+    const calls = Object.entries(bridge).filter(([, fn]) => vi.isMockFunction(fn) && fn.mock.calls.some((c: unknown[]) => JSON.stringify(c).includes('/etc/')));
+    expect(calls).toEqual([]); // no path from the page reaches main's list
+    await recent.clear();
+    expect(bridge.clearRecent).toHaveBeenCalledTimes(1);
+    vi.mocked(bridge.openRecent!).mockRejectedValueOnce(ipcError('open-recent', 'Invalid recent project id: expected an id from the recent list'));
+    await expect(recent.open('/etc/passwd')).rejects.toThrow(/^Invalid recent project id/);
+    vi.mocked(bridge.listRecent!).mockRejectedValueOnce(ipcError('list-recent', 'refused'));
+    await expect(recent.list()).rejects.toThrow(/^refused$/);
+    // An older preload without the recent methods: no in-window list.
+    expect(createElectronHost(fakeBridge({ listRecent: undefined }), BASE).recent).toBeUndefined();
+  });
+
   it('refuses a preload of another API version', () => {
     const stale = { ...fakeBridge(), apiVersion: 2 } as unknown as NetwrightBridge;
     expect(() => createElectronHost(stale, BASE)).toThrow(/version/);
@@ -108,6 +160,27 @@ describe('electron host', () => {
     expect(Object.keys(CHANNELS).sort()).toEqual(methods);
     expect(new Set(Object.values(CHANNELS)).size).toBe(methods.length);
     for (const channel of Object.values(CHANNELS)) expect(channel).toMatch(/^netwright:[a-z-]+$/);
+  });
+});
+
+describe('Recent in the desktop app (fake bridge → electron host → project store)', () => {
+  it('lists main\'s recent projects and reopens one by its id, keeping its path for Save', async () => {
+    setActivePinia(createPinia());
+    setRunStorage(memoryRunStorage());
+    const bridge = fakeBridge({ openFile: vi.fn(async () => ({ name: 'picked.netwright.json', data: new TextEncoder().encode(PROJECT), path: '/x/picked.netwright.json' })) });
+    setHost(createElectronHost(bridge, BASE));
+    const project = useProjectStore();
+    await project.refreshRecent();
+    expect(project.recent.map((r) => r.name)).toEqual(['net.netwright.json']);
+    expect(await project.openRecent('a'.repeat(32))).toBe(true);
+    expect(bridge.openRecent).toHaveBeenCalledWith('a'.repeat(32));
+    expect(project.path).toBe('/x/net.netwright.json');
+    expect(bridge.openFile).not.toHaveBeenCalled();
+    // Gone since: the picker instead.
+    vi.mocked(bridge.openRecent!).mockResolvedValueOnce(null);
+    expect(await project.openRecent('a'.repeat(32))).toBe(true);
+    expect(bridge.openFile).toHaveBeenCalledTimes(1);
+    expect(project.path).toBe('/x/picked.netwright.json');
   });
 });
 

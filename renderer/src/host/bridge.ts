@@ -3,7 +3,8 @@
 // the main process's channel table and the renderer's electron host all compile against it.
 // It lives here because the web tsconfig may only include renderer files.
 import type {
-  AboutInfo, AppCommand, DatasetFolder, DocumentState, ExportRequest, FileFilter, OpenedFile, SaveRequest, SavedFile, TextEditAction,
+  AboutInfo, AppCommand, DatasetFolder, DocumentState, ExportRequest, FileFilter, OpenedFile, RecentProject, SaveRequest, SavedFile,
+  TextEditAction,
 } from './host';
 
 export interface OpenFileOptions {
@@ -47,6 +48,20 @@ export interface NetwrightBridge {
   /** One listed file of a granted folder, read by main after checking the token and the path. */
   readDatasetFile?(token: string, path: string): Promise<Uint8Array>;
   showAbout?(info: AboutInfo): Promise<void>;
+  /**
+   * A multi-select open dialog (Host.openFiles: model.json + its weights). The files' names and
+   * bytes only: not granted for Save, not recent projects. Null: cancelled.
+   */
+  openFiles?(options: OpenFileOptions): Promise<OpenedFile[] | null>;
+  /** Main's recent projects (the same list as File › Open Recent): opaque ids and names, no paths. */
+  listRecent?(): Promise<RecentProject[]>;
+  /**
+   * Reads the recent project main lists under `id` (granted for Save, like an opened file). Null
+   * when main's list has no such entry any more or the file is gone. Takes ids only, never paths.
+   */
+  openRecent?(id: string): Promise<OpenedFile | null>;
+  /** Clears main's recent list, the menu's and the OS's recent documents. */
+  clearRecent?(): Promise<void>;
 }
 
 export type BridgeMethod = Exclude<keyof NetwrightBridge, 'apiVersion'>;

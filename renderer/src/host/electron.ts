@@ -2,7 +2,7 @@
 // imports electron; the bridge type is types-only. Arguments are made plain and compact before
 // they cross IPC, and IPC's error prefix is stripped so messages read well in the UI.
 import type { NetwrightBridge } from './bridge';
-import { readDroppedFile, type Host, type OpenedFile, type PickedDatasetFolder } from './host';
+import { readDroppedFile, type FileFilter, type Host, type OpenedFile, type PickedDatasetFolder, type RecentProjects } from './host';
 import { compactBytes, plainFilters } from './util';
 
 /** "Error invoking remote method 'netwright:save-file': IpcValidationError: Invalid ..." -> "Invalid ..." */
@@ -42,10 +42,33 @@ async function pickFolder(bridge: NetwrightBridge): Promise<PickedDatasetFolder 
   return { ...listing, read: (path) => call(() => bridge.readDatasetFile!(token, String(path))) };
 }
 
+/**
+ * Recent projects from main's list, the one File › Open Recent shows: ids are main's (opaque), and
+ * main reads a project again only by such an id. `note` does nothing here: main already noted the
+ * file when it opened or saved it (its dialogs, the OS, a drop, this list), and a page must not add
+ * paths of its own to the list main will read from.
+ */
+function recentFromMain(bridge: NetwrightBridge): RecentProjects | undefined {
+  const { listRecent, openRecent, clearRecent } = bridge;
+  if (!listRecent || !openRecent || !clearRecent) return undefined;
+  return {
+    list: () =>
+      call(async () => (await listRecent()).map((r) => ({ id: r.id, name: r.name, at: r.at, reopenable: r.reopenable }))),
+    note: async () => undefined,
+    open: (id) =>
+      call(async () => {
+        const file = await openRecent(String(id));
+        return file ? opened(file) : null;
+      }),
+    clear: () => call(() => clearRecent()),
+  };
+}
+
 export function createElectronHost(bridge: NetwrightBridge, baseUri: string): Host {
   if (bridge.apiVersion !== 1) {
     throw new Error(`This renderer expects preload API version 1, got ${String(bridge.apiVersion)}`);
   }
+  const recent = recentFromMain(bridge);
   return {
     kind: 'electron',
     openFile: (options) =>
@@ -53,6 +76,16 @@ export function createElectronHost(bridge: NetwrightBridge, baseUri: string): Ho
         const file = await bridge.openFile({ title: options.title, filters: plainFilters(options.filters) });
         return file ? opened(file) : null;
       }),
+    ...(bridge.openFiles
+      ? {
+          openFiles: (options: { title?: string; filters?: FileFilter[] }) =>
+            call(async () => {
+              const files = await bridge.openFiles!({ title: options.title, filters: plainFilters(options.filters) });
+              return files ? files.map(opened) : null;
+            }),
+        }
+      : {}),
+    ...(recent ? { recent } : {}),
     saveFile: (request) =>
       call(() =>
         bridge.saveFile({

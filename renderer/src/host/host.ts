@@ -97,15 +97,14 @@ export interface Host extends DesktopHost {
   openFile(options: { title?: string; filters?: FileFilter[] }): Promise<OpenedFile | null>;
   /**
    * Lets the user pick several files at once (an exported model: model.json + its weights).
-   * Optional, added after the Electron host was written: where absent, callers use pickDataset.
-   * NOTE for the Electron side: add a bridge method (a multi-select open dialog) and wire it here.
+   * Optional (a host or an older preload without it): callers then use pickDataset. The Electron
+   * host returns names and bytes only (no path: nothing is granted for Save).
    */
   openFiles?(options: { title?: string; filters?: FileFilter[] }): Promise<OpenedFile[] | null>;
   /**
-   * Recent projects in the window (browser: IndexedDB; tests: memory). Optional: absent in the
-   * Electron host, whose native File > Open Recent menu and OS recent documents (electron/main)
-   * already hand files over through onFilesGiven. NOTE for the Electron side: to show the same
-   * list in the window, expose main's recent list over the bridge and implement this with it.
+   * Recent projects in the window (browser: IndexedDB; tests: memory; Electron: main's list, the
+   * same as File > Open Recent, under opaque ids, where `note` is a no-op because main notes every
+   * project it opens or saves itself). Optional: absent where a host keeps no list.
    */
   recent?: RecentProjects;
   /** Saves atomically where the host can (write to a temp file, then rename). Null when cancelled. */

@@ -1,15 +1,11 @@
 // The dataset store when imports are stored on disk (the app with OPFS; here a memory shelf shared
-// with a fake import worker that runs the real store code): the entry streams from the shelf,
+// with the real import service of the import worker): the entry streams from the shelf,
 // previews come from it, training gets a `stored` ref without arrays, a reload reopens the newest
 // dataset, and an older stored dataset still serves its runs.
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isStreamed } from '../../renderer/src/core/data/arrays';
-import { importDataset } from '../../renderer/src/core/data/sources';
-import { detectFormat } from '../../renderer/src/core/data/sources/import';
-import { importFolderToStore } from '../../renderer/src/core/data/store/folder-import';
 import { memoryShelf } from '../../renderer/src/core/data/store/memory';
-import { storeImported } from '../../renderer/src/core/data/store/stored';
 import type { DatasetShelf } from '../../renderer/src/core/data/store/types';
 import { instantiate, templateById } from '../../renderer/src/core/graph/templates';
 import type { ToWorker } from '../../renderer/src/core/train/protocol';
@@ -18,30 +14,23 @@ import { createMemoryHost } from '../../renderer/src/host/memory';
 import { setDatasetCache, setDatasetShelf, setImportWorkerFactory, useDatasetStore, type ImportReply, type ImportRequest, type ImportWorker } from '../../renderer/src/stores/dataset';
 import { useProjectStore } from '../../renderer/src/stores/project';
 import { useTrainingStore } from '../../renderer/src/stores/training';
+import { importService } from '../../renderer/src/worker/import-service';
 import { nodeDecodeImage as decodePng } from '../../cli/commands/data';
 import { shapeFolder } from './helpers/data-fixtures';
 
 const csv = ['x,y,label', ...Array.from({ length: 40 }, (_, i) => `${i % 5},${(i * 3) % 11},${i % 2 ? 'odd' : 'even'}`)].join('\n');
 
-/** Does what dataset.worker.ts does with OPFS: decode to the shelf, reply 'stored'. */
-class StoringWorker implements ImportWorker {
-  onmessage: ((e: MessageEvent<ImportReply>) => void) | null = null;
-  constructor(private readonly shelf: DatasetShelf) {}
-  postMessage(m: ImportRequest): void {
-    if (m.type !== 'import') return;
-    const input = { files: m.files.map((f) => ({ path: f.path, read: async () => new Uint8Array(await f.blob.arrayBuffer()) })), dirs: m.dirs, name: m.name };
-    void (async () => {
-      const folder = (await this.shelf.folder(m.id, true))!;
-      if (detectFormat(input.files) === 'images') await importFolderToStore(input, m.options, { decodeImage: decodePng }, folder, m.id);
-      else await storeImported(folder, m.id, await importDataset(input, m.options), m.options);
-    })().then(
-      () => this.reply({ type: 'stored', id: m.id }),
-      (e: Error) => this.reply({ type: 'error', id: m.id, message: e.message, skipped: [] }),
-    );
-  }
-  private reply(r: ImportReply): void {
-    this.onmessage?.({ data: r } as MessageEvent<ImportReply>);
-  }
+/** The real import service (what dataset.worker.ts runs) on a memory shelf, Node's decoder. */
+function serviceWorker(shelf: DatasetShelf | null, sent: ImportRequest[] = []): ImportWorker {
+  const w: ImportWorker = {
+    onmessage: null,
+    postMessage(m: ImportRequest) {
+      sent.push(m);
+      void handle(m);
+    },
+  };
+  const handle = importService({ shelf, decode: decodePng, post: (r) => w.onmessage?.({ data: r } as MessageEvent<ImportReply>) });
+  return w;
 }
 
 let shelf: DatasetShelf;
@@ -53,7 +42,7 @@ beforeEach(() => {
   shelf = memoryShelf();
   setDatasetShelf(shelf);
   setDatasetCache(null);
-  setImportWorkerFactory(() => new StoringWorker(shelf));
+  setImportWorkerFactory(() => serviceWorker(shelf));
 });
 
 describe('dataset store with stored datasets', () => {
@@ -185,5 +174,45 @@ describe('dataset store with stored datasets', () => {
     expect(useDatasetStore().current?.id).toBe(b);
     expect(useTrainingStore().dataset).toBe(b);
     expect(JSON.parse(project.fileText()).dataset.id).toBe(b);
+  });
+
+  it('a cancelled import leaves nothing on the shelf, and one that lands after Cancel is discarded', async () => {
+    const toService: ImportRequest[] = [];
+    setImportWorkerFactory(() => serviceWorker(shelf, toService));
+    const data = useDatasetStore();
+    data.importFiles([{ path: 'a.csv', blob: new Blob([csv]) }], 'a.csv');
+    data.cancel(); // before the table is parsed: the service checks before it writes
+    await settle();
+    expect(data.status).toBe('idle');
+    expect(await shelf.list()).toEqual([]);
+    // The service itself held back (no late 'stored' reply for the store to discard).
+    expect(toService.map((m) => m.type)).toEqual(['import', 'cancel']);
+
+    // A worker that finished storing just as Cancel was pressed: its late 'stored' reply removes it.
+    const sent: ImportRequest[] = [];
+    let reply: ((r: ImportReply) => void) | null = null;
+    setActivePinia(createPinia());
+    setImportWorkerFactory(() => {
+      const w: ImportWorker = { onmessage: null, postMessage: (m) => void sent.push(m) };
+      reply = (r) => w.onmessage?.({ data: r } as MessageEvent<ImportReply>);
+      return w;
+    });
+    const again = useDatasetStore();
+    const id = again.importFiles([{ path: 'a.csv', blob: new Blob([csv]) }], 'a.csv');
+    again.cancel();
+    reply!({ type: 'stored', id });
+    expect(sent.map((m) => m.type)).toEqual(['import', 'cancel', 'discard']);
+    expect(again.current).toBeNull();
+  });
+
+  it('without a shelf (or when OPFS refuses) the service imports in memory', async () => {
+    const refusing: DatasetShelf = { ...memoryShelf(), folder: () => Promise.reject(new DOMException('Security error when calling GetDirectory', 'SecurityError')) };
+    setImportWorkerFactory(() => serviceWorker(refusing));
+    const data = useDatasetStore();
+    data.importFiles([{ path: 'a.csv', blob: new Blob([csv]) }], 'a.csv');
+    await expect.poll(() => data.status, { timeout: 10_000 }).toBe('ready');
+    expect(data.current?.storage).toBeUndefined();
+    expect(isStreamed(data.current!.data.train)).toBe(false);
+    expect(data.refFor(data.current!.id)).toMatchObject({ kind: 'memory' });
   });
 });

@@ -28,7 +28,9 @@ export interface PickedFile {
 export type ImportRequest =
   /** `store`: decode to the dataset shelf on disk (OPFS) when the worker has it; else the arrays come back. */
   | { type: 'import'; id: string; files: PickedFile[]; dirs: string[]; name: string; options: ImportOptions; store: boolean }
-  | { type: 'cancel'; id: string };
+  | { type: 'cancel'; id: string }
+  /** An import that finished on the shelf after it was cancelled or replaced: remove it. */
+  | { type: 'discard'; id: string };
 
 export type ImportReply =
   | { type: 'progress'; id: string; done: number; total: number; file: string }
@@ -90,7 +92,11 @@ export const useDatasetStore = defineStore('dataset', () => {
   const shape = computed(() => current.value?.summary.shape ?? null);
 
   function onReply(m: ImportReply): void {
-    if (m.id !== pendingId) return; // an import that was replaced or cancelled
+    if (m.id !== pendingId) {
+      // An import that was replaced or cancelled; if it reached the shelf anyway, it goes.
+      if (m.type === 'stored') worker?.postMessage({ type: 'discard', id: m.id });
+      return;
+    }
     if (m.type === 'progress') {
       progress.value = { done: m.done, total: m.total, file: m.file };
       return;
@@ -106,7 +112,10 @@ export const useDatasetStore = defineStore('dataset', () => {
             }));
       void opened.then(
         (entry) => {
-          if (m.id !== pendingId) return;
+          if (m.id !== pendingId) {
+            if (entry.storage) worker?.postMessage({ type: 'discard', id: m.id });
+            return;
+          }
           pendingId = null;
           current.value = entry;
           if (!entry.storage) cacheSave(entry).catch((e: unknown) => console.warn('could not cache the dataset', e));
@@ -278,8 +287,9 @@ export const useDatasetStore = defineStore('dataset', () => {
   /** Reopens the last imported dataset: the newest on the shelf, else the cached in-memory one (once per page; an import under way wins). */
   function restore(): Promise<void> {
     restoring ??= (async () => {
-      const id = await newestStoredId();
-      const entry = id ? await openStoredEntry(id) : await cacheLoad();
+      // A shelf that refuses (OPFS in a private window) or a damaged newest dataset: the in-memory cache.
+      const id = await newestStoredId().catch(() => null);
+      const entry = (id ? await openStoredEntry(id).catch(() => null) : null) ?? (await cacheLoad());
       if (entry && !current.value && !pendingId) {
         current.value = entry;
         status.value = 'ready';

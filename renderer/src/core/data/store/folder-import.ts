@@ -25,6 +25,8 @@ const CHUNK = 256;
 /** folder.ts's default header limit. */
 const DEFAULT_MAX_PIXELS = 50e6;
 export const TEMP_FILE = 'rgb.tmp';
+/** Bytes read for the header check where a host can read part of a file (PNG/GIF/BMP/WebP need < 64; JPEG's SOF usually within this). */
+const HEAD_BYTES = 64 << 10;
 
 /**
  * Imports an image folder into `folder` (examples.bin + dataset.json) without holding the images
@@ -50,17 +52,19 @@ export async function importFolderToStore(input: ImportInput, options: ImportOpt
   const total = entries.length * 2;
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
 
-  // Pass 1: headers only (each chunk's files read at once, then dropped).
+  // Pass 1: headers only (each chunk's heads read at once, then dropped).
   const checked: Entry[] = [];
   const sizeCount = new Map<string, number>();
   let done = 0;
   for (const chunk of chunks(entries, max, (e) => e.file.size ?? 0)) {
     cancelled();
-    const bytes = await Promise.all(chunk.map((e) => e.file.read()));
+    const bytes = await Promise.all(chunk.map((e) => (e.file.readHead ? e.file.readHead(HEAD_BYTES) : e.file.read())));
     for (const [k, entry] of chunk.entries()) {
       cancelled();
       deps.onProgress?.({ done: done++, total, file: entry.file.path });
-      const verdict = checkHeader(bytes[k], maxPixels);
+      let verdict = checkHeader(bytes[k], maxPixels);
+      // A JPEG's size can sit behind a large EXIF block: judge a cut-off head on the whole file.
+      if (typeof verdict === 'string' && bytes[k].length === HEAD_BYTES) verdict = checkHeader(await entry.file.read(), maxPixels);
       if (typeof verdict === 'string') {
         skipped.push({ file: entry.file.path, reason: verdict });
         continue;

@@ -198,26 +198,30 @@ function gather(ds: ImageDataset, indices: number[]): Uint8Array | Float32Array 
 /**
  * Keeps the shelf small: removes folders without a readable description (unfinished or damaged
  * imports — so protect an import in progress) and all but the `keep` newest complete datasets by
- * createdAt. Ids in `protect` are never touched and do not count towards `keep`. Returns the removed ids.
+ * createdAt. Ids in `protect` are never touched and do not count towards `keep`; a folder that cannot be
+ * removed now (a file open elsewhere) is left for the next prune. Returns the removed ids.
  */
 export async function pruneShelf(shelf: DatasetShelf, keep: number, protect: string[] = []): Promise<string[]> {
   const safe = new Set(protect);
   const complete: { id: string; createdAt: number }[] = [];
   const removed: string[] = [];
-  for (const id of await shelf.list()) {
-    if (safe.has(id)) continue;
-    const folder = await shelf.folder(id, false);
-    const meta = folder ? await readStoredMeta(folder).catch(() => null) : null;
-    if (meta) complete.push({ id, createdAt: meta.createdAt });
-    else {
+  // One folder that cannot go now (a file still open elsewhere) must not stop the rest.
+  const remove = async (id: string) => {
+    try {
       await shelf.remove(id);
       removed.push(id);
+    } catch {
+      // Tried again at the next prune.
     }
+  };
+  for (const id of await shelf.list()) {
+    if (safe.has(id)) continue;
+    const folder = await shelf.folder(id, false).catch(() => null);
+    const meta = folder ? await readStoredMeta(folder).catch(() => null) : null;
+    if (meta) complete.push({ id, createdAt: meta.createdAt });
+    else await remove(id);
   }
   complete.sort((a, b) => b.createdAt - a.createdAt);
-  for (const { id } of complete.slice(Math.max(0, keep))) {
-    await shelf.remove(id);
-    removed.push(id);
-  }
+  for (const { id } of complete.slice(Math.max(0, keep))) await remove(id);
   return removed;
 }

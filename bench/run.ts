@@ -239,8 +239,9 @@ async function main(): Promise<void> {
  * streaming. A script that misses its target exits non-zero; that is reported, not thrown.
  */
 function otherBenches(): void {
-  for (const name of ['editor', 'export', 'inside', 'data']) {
-    console.log(`\n== npm run bench:${name}`);
+  // data-browser is bench:data's Chromium half (import into OPFS, streamed vs in-memory training).
+  for (const name of ['editor', 'export', 'inside', 'data', 'data-browser']) {
+    console.log(`\n== npm run bench:${name === 'data-browser' ? 'data (Chromium)' : name}`);
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, `bench/${name}.ts`)], { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) console.log(`bench:${name} exited with ${r.status}: a target was missed or it failed (see above)`);
   }

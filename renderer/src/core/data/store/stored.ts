@@ -158,8 +158,11 @@ export async function openStored(folder: ByteFolder): Promise<{ meta: StoredData
   } catch (e) {
     throw damaged(`examples.bin cannot be opened: ${(e as Error).message}`);
   }
-  const size = await file.size();
   const want = meta.stored * exampleBytes(meta);
+  const size = await file.size().catch(async (e: Error) => {
+    await file.close().catch(() => undefined);
+    throw damaged(`examples.bin cannot be measured: ${e.message}`);
+  });
   if (size !== want) {
     await file.close();
     throw damaged(`examples.bin has ${size} bytes, its description says ${want}`);

@@ -2,7 +2,7 @@
 // app's own parsers (core/data/sources), prints its summary and writes it as JSON. Also the Node
 // side of --data for train: files from disk and image decoding with pngjs/jpeg-js.
 import { readdirSync, statSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { gunzip as gunzipCb, inflateRaw as inflateRawCb } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -43,20 +43,7 @@ export function readPath(command: string, path: string, cwd: string): ImportInpu
   }
   const file = (abs: string, rel: string): SourceFile => {
     const st = statSync(abs);
-    return {
-      path: rel, size: st.size, mtimeMs: st.mtimeMs,
-      read: async () => new Uint8Array(await readFile(abs)),
-      readHead: async (n: number) => {
-        const fh = await open(abs, 'r');
-        try {
-          const buf = new Uint8Array(Math.min(n, st.size));
-          const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-          return buf.subarray(0, bytesRead);
-        } finally {
-          await fh.close();
-        }
-      },
-    };
+    return { path: rel, size: st.size, mtimeMs: st.mtimeMs, read: async () => new Uint8Array(await readFile(abs)) };
   };
   if (!isDir) return { files: [file(full, basename(full))], name: basename(full) };
   const files: SourceFile[] = [];

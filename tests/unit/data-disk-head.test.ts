@@ -1,11 +1,12 @@
-// The stored folder import's header pass reads only each file's head where the host can (the app's
-// picked files, the CLI's files): a JPEG whose size sits behind a large EXIF block is judged on the
-// whole file, and the import equals the in-memory one. And pruning the shelf goes on past a folder
-// it cannot remove yet.
+// The stored folder import reads each picked file once (in a browser every read of a picked file
+// is a round trip to the browser process): pass 2 decodes from its own copy of the encoded bytes.
+// A JPEG whose size sits behind a large EXIF block is judged right, the import equals the
+// in-memory one, and no temporary file is left. And pruning the shelf goes on past a folder it
+// cannot remove yet.
 import { describe, expect, it } from 'vitest';
 import { nodeDecodeImage } from '../../cli/commands/data';
 import { importDataset } from '../../renderer/src/core/data/sources';
-import { importFolderToStore } from '../../renderer/src/core/data/store/folder-import';
+import { ENCODED_FILE, importFolderToStore, TEMP_FILE } from '../../renderer/src/core/data/store/folder-import';
 import { memoryShelf } from '../../renderer/src/core/data/store/memory';
 import { openStored, pruneShelf, storeImported } from '../../renderer/src/core/data/store/stored';
 import type { SourceFile } from '../../renderer/src/core/data/sources/types';
@@ -24,25 +25,18 @@ function jpegBehindExif(): Uint8Array {
 }
 
 describe('stored folder import: header pass', () => {
-  it('reads heads, not whole files, and still judges a JPEG with a big EXIF block right', async () => {
+  it('reads each file once, judges a JPEG with a big EXIF block right, and leaves no temporary file', async () => {
     const files = new Map<string, Uint8Array>();
     for (let i = 0; i < 4; i++) files.set(`red/${i}.png`, png(12, 10, () => [220, 20 * i, 10]));
     for (let i = 0; i < 3; i++) files.set(`blue/${i}.png`, png(12, 10, () => [10, 20 * i, 220]));
     files.set('blue/exif.jpg', jpegBehindExif());
-    const whole: string[] = [];
-    const heads: string[] = [];
-    const source = (): SourceFile[] =>
-      [...files].map(([path, bytes]) => ({
-        path, size: bytes.length,
-        read: async () => (whole.push(path), bytes),
-        readHead: async (n: number) => (heads.push(path), bytes.subarray(0, n)),
-      }));
+    const reads: string[] = [];
+    const source = (): SourceFile[] => [...files].map(([path, bytes]) => ({ path, size: bytes.length, read: async () => (reads.push(path), bytes) }));
     const shelf = memoryShelf();
     const meta = await importFolderToStore({ files: source(), name: 'f' }, {}, { decodeImage: nodeDecodeImage }, (await shelf.folder('x', true))!, 'x');
-    // Every file's head once; whole reads: the cut-off JPEG once for its header, then each file to decode.
-    expect(heads.sort()).toEqual([...files.keys()].sort());
-    expect(whole.filter((p) => p === 'blue/exif.jpg')).toHaveLength(2);
-    expect(whole.filter((p) => p === 'red/0.png')).toHaveLength(1);
+    expect(reads.sort()).toEqual([...files.keys()].sort());
+    const folder = (await shelf.folder('x', false))!;
+    expect([await folder.readText(ENCODED_FILE), await folder.readText(TEMP_FILE)]).toEqual([null, null]);
     expect(meta.summary.skipped).toEqual([]);
     expect(meta.summary.counts.train.reduce((a, b) => a + b) + meta.summary.counts.test.reduce((a, b) => a + b)).toBe(8);
 

@@ -16,7 +16,7 @@ import {
   DataImportError, encodeNpy, encodeZip, importDataset, ImportCancelled, type ImportedDataset, type ImportOptions, type Normalization, type SourceFile,
 } from '../../renderer/src/core/data/sources';
 import {
-  classSamples, EXAMPLES_FILE, importFolderToStore, memoryShelf, META_FILE, openStored, pruneShelf, storeImported, TEMP_FILE,
+  classSamples, ENCODED_FILE, EXAMPLES_FILE, importFolderToStore, memoryShelf, META_FILE, openStored, pruneShelf, storeImported, TEMP_FILE,
   type ByteFile, type ByteFolder, type DatasetShelf, type StoredDatasetMeta,
 } from '../../renderer/src/core/data/store';
 import { barRows, png, pngHeader, shapeFolder, sourceFiles, writeTree } from './helpers/data-fixtures';
@@ -185,7 +185,6 @@ describe('bounded memory of the folder import', () => {
     let progress = 0;
     let maxUnchecked = 0;
     let maxUnwritten = 0;
-    let maxReadAhead = 0;
     const written = new Map<string, number>();
     const files = sourceFiles(raw).map((f) => ({ ...f, read: async () => {
       reads++;
@@ -197,15 +196,14 @@ describe('bounded memory of the folder import', () => {
       decodes++;
       // Decoded images not yet written to the temp file (the resized bytes held in memory).
       maxUnwritten = Math.max(maxUnwritten, decodes - (written.get(TEMP_FILE) ?? 0) / rgbSize);
-      maxReadAhead = Math.max(maxReadAhead, reads - raw.size - decodes + 1);
       return nodeDecodeImage(bytes, path);
     };
     const folder = countingFolder((await memoryShelf().folder('b', true))!, written);
     const meta = await importFolderToStore({ files }, {}, { decodeImage, chunk, onProgress: () => void progress++ }, folder, 'b');
     expect(meta.stored).toBe(45);
-    expect(reads).toBe(90); // every file read twice: headers, then pixels
+    expect(reads).toBe(45); // every file read once: pass 2 decodes from the encoded copy
     expect(maxUnchecked).toBeLessThanOrEqual(chunk); // pass 1: file bytes of one chunk at a time
-    expect(maxReadAhead).toBeLessThanOrEqual(chunk); // pass 2: files read ahead of decoding
+    expect(written.get(ENCODED_FILE)).toBe([...raw.values()].reduce((a, b) => a + b.length, 0));
     expect(maxUnwritten).toBe(chunk); // decoded images held: one chunk, then written out
     expect(written.get(EXAMPLES_FILE)).toBe(45 * rgbSize);
   });

@@ -1,6 +1,7 @@
 // What the dataset import worker does with its messages, minus the worker globals, so tests drive
 // the real thing with a memory shelf and Node's decoder. Where a shelf exists the decoded dataset
-// goes to disk (an image folder chunk by chunk, never whole in memory; other formats after parsing)
+// goes to disk (an image folder chunk by chunk, never whole in memory, each picked file read once; other
+// formats after parsing)
 // and the reply names it; training then streams it from there. Without a shelf (or when OPFS
 // refuses, as in private windows) the parsed arrays are handed back. Progress a few times a second;
 // Cancel honoured between files and before anything is committed; a cancelled, failed or discarded
@@ -72,8 +73,6 @@ export function importService(env: ImportEnv): (msg: ImportRequest) => Promise<v
       files: msg.files.map((f) => ({
         path: f.path, size: f.blob.size,
         read: async () => new Uint8Array(await f.blob.arrayBuffer()),
-        // The header check reads a slice, not the whole file (each file is read again to decode).
-        readHead: async (n: number) => new Uint8Array(await f.blob.slice(0, n).arrayBuffer()),
       })),
       dirs: msg.dirs, name: msg.name,
     };

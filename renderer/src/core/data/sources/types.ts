@@ -11,8 +11,6 @@ export interface SourceFile {
   /** Last modification time (ms), where the host knows it: part of a decode cache's key. */
   mtimeMs?: number;
   read(): Promise<Uint8Array>;
-  /** The first `bytes` bytes (all of a shorter file), where the host can read part of a file: header checks. */
-  readHead?(bytes: number): Promise<Uint8Array>;
 }
 
 /** A file (or row, or array) left out of the import, and why. */

@@ -3,4 +3,4 @@
 export * from './types';
 export { memoryShelf } from './memory';
 export { classSamples, exampleBytes, openStored, pruneShelf, readStoredMeta, storeImported, type StoredData } from './stored';
-export { importFolderToStore, TEMP_FILE, type StoreImportDeps } from './folder-import';
+export { ENCODED_FILE, importFolderToStore, TEMP_FILE, type StoreImportDeps } from './folder-import';

@@ -6,6 +6,7 @@
 // without scale), are refused with a message naming the layer: an import that computed something
 // else would be worse than none. Pure: no tfjs, no I/O (the caller reads the files).
 import { BLOCK_SPEC, BLOCK_SPECS, resolveParams } from '../blocks/index';
+import { concatBytes } from '../data/arrays';
 import { ImportError, isObj } from '../blocks/tfjs-import';
 import { analyze, incoming } from '../graph/analyze';
 import { multiplyAdds, reachableParams } from '../graph/cost';
@@ -109,7 +110,7 @@ function readWeights(manifest: unknown, files: Map<string, Uint8Array>, ids: Map
   const layerNames = [...ids.keys()].sort((a, b) => b.length - a.length);
   for (const group of manifest) {
     if (!isObj(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) throw new ImportError('A weightsManifest entry needs paths and weights.');
-    const bytes = concat(group.paths.map((p) => {
+    const bytes = concatBytes(group.paths.map((p) => {
       const f = files.get(String(p).split('/').pop() as string);
       if (!f) throw new ImportError(`The weights file "${String(p)}" is missing: pick it together with model.json.`);
       return f;
@@ -129,18 +130,9 @@ function readWeights(manifest: unknown, files: Map<string, Uint8Array>, ids: Map
     }
     if (offset !== bytes.length) throw new ImportError(`The weights files hold ${bytes.length} bytes but the manifest describes ${offset}.`);
   }
-  return { specs, data: concat(parts).slice().buffer as ArrayBuffer };
+  return { specs, data: concatBytes(parts).buffer as ArrayBuffer };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** The keys each block's weights must have (the compiler's tfjs layers make exactly these). */
 function expectedKeys(b: Block): string[] {

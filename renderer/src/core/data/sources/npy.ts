@@ -1,6 +1,7 @@
 // NumPy .npy arrays and .npz archives (a zip of .npy files, stored or deflated), the way Python
 // users hand data around. Only what datasets need: numeric dtypes, C order; anything else is
 // refused with its reason.
+import { concatBytes } from '../arrays';
 import { streamInflate, type Inflate } from './types';
 
 export type NpyValues = Uint8Array | Float32Array | Int32Array | Float64Array;
@@ -199,12 +200,5 @@ export function encodeZip(files: { name: string; data: Uint8Array }[]): Uint8Arr
   ev.setUint16(10, files.length, true);
   ev.setUint32(12, dirSize, true);
   ev.setUint32(16, offset, true);
-  const all = [...parts, ...central, end];
-  const out = new Uint8Array(all.reduce((a, b) => a + b.length, 0));
-  let p = 0;
-  for (const a of all) {
-    out.set(a, p);
-    p += a.length;
-  }
-  return out;
+  return concatBytes([...parts, ...central, end]);
 }

@@ -11,6 +11,7 @@ import { DataImportError, ImportCancelled, baseName } from '../sources/types';
 import { detectFormat, type ImportInput } from '../sources/import';
 import { importWarnings, normalizationFrom, stratifiedSplit } from '../sources/assemble';
 import { checkHeader, decodeInto, layout } from '../sources/folder';
+import { concatBytes } from '../arrays';
 import { CHUNK_BYTES, chunks, countDuplicates, finisher, statsOf } from './examples-writer';
 import { readFully } from './stored';
 import { EXAMPLES_FILE, META_FILE, STORE_VERSION, type ByteFile, type ByteFolder, type StoredDatasetMeta } from './types';
@@ -29,15 +30,6 @@ export const TEMP_FILE = 'rgb.tmp';
 /** The usable files' encoded bytes, copied in pass 1 for pass 2. */
 export const ENCODED_FILE = 'encoded.tmp';
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /**
  * Imports an image folder into `folder` (examples.bin + dataset.json) without holding the images
@@ -92,7 +84,7 @@ export async function importFolderToStore(input: ImportInput, options: ImportOpt
         const key = `${verdict.height}×${verdict.width}`;
         sizeCount.set(key, (sizeCount.get(key) ?? 0) + 1);
       }
-      const joined = keep.length === 1 ? keep[0] : concat(keep);
+      const joined = keep.length === 1 ? keep[0] : concatBytes(keep);
       await encoded.write(end, joined);
       end += joined.length;
     }

@@ -215,4 +215,20 @@ describe('dataset store with stored datasets', () => {
     expect(isStreamed(data.current!.data.train)).toBe(false);
     expect(data.refFor(data.current!.id)).toMatchObject({ kind: 'memory' });
   });
+
+  it('a reload brings the autosaved project back with its stored dataset selected', async () => {
+    const data = useDatasetStore();
+    data.importFiles([{ path: 'a.csv', blob: new Blob([csv]) }], 'a.csv');
+    await expect.poll(() => data.status, { timeout: 10_000 }).toBe('ready');
+    const id = data.current!.id;
+    expect(useTrainingStore().dataset).toBe(id);
+    await useProjectStore().autosave();
+
+    setActivePinia(createPinia()); // the reload: same host (autosave), same shelf
+    const project = useProjectStore();
+    expect(await project.restore()).toBe(true);
+    await expect.poll(() => useTrainingStore().dataset, { timeout: 10_000 }).toBe(id);
+    expect(useDatasetStore().current?.id).toBe(id);
+    expect(project.autosaved).toBe(true);
+  });
 });

@@ -104,6 +104,33 @@ export const useProjectStore = defineStore('project', () => {
     savedRuns.value = currentRuns.value;
   }
 
+  /**
+   * Selects a project's dataset: at once when it is loaded, else once the shelf has opened it (if
+   * it still keeps it) while the same document is open (`stillOpen`); the saved and autosaved marks
+   * stay as they were, since the document names that dataset. MNIST when it names none.
+   */
+  function selectDataset(dataset: Project['dataset'], stillOpen: () => boolean): void {
+    if (dataset?.kind !== 'imported') {
+      training.dataset = 'mnist';
+      return;
+    }
+    const { id, name: dataName } = dataset;
+    const data = useDatasetStore();
+    if (data.current?.id === id) {
+      training.dataset = id;
+      return;
+    }
+    training.dataset = 'mnist';
+    void data.reopen(id).then((kept) => {
+      if (kept === null) return; // another open or an import took over
+      if (!kept) return useUiStore().notify(`This project trains on the imported dataset "${dataName}": import it again to train or evaluate on it.`, 'info', 8000);
+      if (training.isRunning || !stillOpen()) return;
+      const wasSaved = savedText.value === currentText.value;
+      training.dataset = id;
+      if (wasSaved) savedText.value = currentText.value;
+    });
+  }
+
   // Actions
   /** Restores the autosaved project, if any. Returns true when something was restored; never throws. */
   async function restore(): Promise<boolean> {
@@ -118,6 +145,8 @@ export const useProjectStore = defineStore('project', () => {
       graphStore.load(p.graph, false);
       training.setConfig(p.trainConfig);
       autosavedText.value = text;
+      const opened = path.value;
+      selectDataset(p.dataset, () => path.value === opened);
       return true;
     } catch (e) {
       // A broken autosave must not block the start screen, but the user must know their work is not
@@ -207,23 +236,7 @@ export const useProjectStore = defineStore('project', () => {
     runs.documentId = readDocumentId(text);
     graphStore.load(p.graph, false);
     training.setConfig(p.trainConfig);
-    if (p.dataset?.kind === 'imported') {
-      const { id, name: dataName } = p.dataset;
-      const data = useDatasetStore();
-      if (data.current?.id === id) training.dataset = id;
-      else {
-        // Selected once the shelf has opened it (if it still keeps it); the file is still saved then.
-        training.dataset = 'mnist';
-        void data.reopen(id).then((kept) => {
-          if (kept === null) return; // another open or an import took over
-          if (!kept) return useUiStore().notify(`This project trains on the imported dataset "${dataName}": import it again to train or evaluate on it.`, 'info', 8000);
-          if (training.isRunning || path.value !== file.path) return;
-          const wasSaved = savedText.value === currentText.value;
-          training.dataset = id;
-          if (wasSaved) savedText.value = currentText.value;
-        });
-      }
-    } else training.dataset = 'mnist';
+    selectDataset(p.dataset, () => path.value === file.path);
     mergeRuns(p.runs ?? []);
     name.value = baseName(file.name);
     path.value = file.path;

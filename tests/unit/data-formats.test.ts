@@ -24,7 +24,8 @@ describe('CSV / TSV', () => {
     const { data, summary } = await importDataset({ files: [file('t.csv', text)] });
     expect(summary.format).toBe('csv');
     expect(summary.classes).toEqual(['cat', 'dog']);
-    expect(summary.shape).toEqual([2, 2, 1]);
+    // Four feature columns are a row of features, not a 2×2 image (squares count from 8×8).
+    expect(summary.shape).toEqual([1, 4, 1]);
     expect(summary.train + summary.test).toBe(20);
     expect(summary.counts.test).toEqual([2, 2]);
     expect(data.train.classes).toBe(2);

@@ -143,7 +143,7 @@ export function importWarnings(classes: string[], trainCounts: number[], testCou
     if (n < FEW) warnings.push(`class "${classes[k]}" has only ${n} example${n === 1 ? '' : 's'}`);
   });
   if (duplicates) warnings.push(`${duplicates} duplicate example${duplicates === 1 ? '' : 's'} (same pixels as an earlier one, train and test together)`);
-  if (skipped) warnings.push(`${skipped} file(s) or row(s) skipped, see the list`);
+  if (skipped) warnings.push(`${skipped} skipped (${skipped === 1 ? 'it is' : 'each is'} listed below with the reason)`);
   return warnings;
 }
 

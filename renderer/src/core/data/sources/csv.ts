@@ -42,9 +42,14 @@ export function featureShape(n: number, option?: [number, number, number]): [num
     }
     return option;
   }
+  // A row of pixels: a square of at least 8×8 (64 columns, the digits); fewer columns
+  // (4 flower measurements, 16 sensor readings) are features in a row, not a tiny image.
   const s = Math.round(Math.sqrt(n));
-  return s * s === n ? [s, s, 1] : [1, n, 1];
+  return s * s === n && s >= MIN_IMAGE_SIDE ? [s, s, 1] : [1, n, 1];
 }
+
+/** The smallest square of feature columns read as an image when no shape is given. */
+export const MIN_IMAGE_SIDE = 8;
 
 /** Parses a table into raw examples. */
 export function csvToRaw(text: string, name: string, options: ImportOptions = {}): RawDataset {

@@ -3,7 +3,9 @@
 import { analyze } from '../graph/analyze';
 import { multiplyAdds, reachableParams } from '../graph/cost';
 import type { CurvePoint } from '../train/protocol';
+import type { RunRecord } from '../runs/record';
 import { plan, type ExportFile, type ExportInput } from './common';
+import { exportPreprocessing } from './preprocessing';
 
 const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
 const fmt = (n: number | undefined, digits = 4): string => (n === undefined || !Number.isFinite(n) ? '—' : Number(n.toPrecision(digits)).toString());
@@ -23,6 +25,18 @@ export function sparkline(points: readonly CurvePoint[], width = 40): string {
   return picked.map((v) => SPARKS[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * (SPARKS.length - 1))]).join('');
 }
 
+const FORMATS: Record<string, string> = { images: 'image folder', csv: 'CSV', idx: 'IDX', npy: 'NumPy' };
+
+/** The Dataset row: name, format, shape, classes, train/test counts, and the normalization in brief. */
+export function datasetText(dataset: RunRecord['dataset']): string {
+  if (dataset.kind === 'mnist') return 'MNIST (60,000 training and 10,000 test images of handwritten digits, 28×28 grey)';
+  const [h, w, c] = dataset.shape;
+  const shown = dataset.classes.slice(0, 10).join(', ') + (dataset.classes.length > 10 ? `, … (${dataset.classes.length - 10} more)` : '');
+  const norm = dataset.preprocessing ? `normalization "${dataset.preprocessing.normalization}"` : 'no recorded preprocessing';
+  return `${dataset.name} (imported ${FORMATS[dataset.format] ?? dataset.format}): ${h}×${w}×${c}, ${dataset.classes.length} classes (${shown}); ` +
+    `${fmtInt(dataset.train)} training and ${fmtInt(dataset.test)} test examples; ${norm} (see Input preprocessing)`;
+}
+
 function paramsText(params: Record<string, unknown>): string {
   return Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(', ');
 }
@@ -35,12 +49,13 @@ export function modelCard(input: ExportInput): string {
   const run = input.run;
   const lines: string[] = [];
   lines.push(`# Model card: ${run ? run.name : 'Netwright network'}`, '');
-  lines.push(`Trained with Netwright${run ? ` on ${new Date(run.createdAt).toISOString().slice(0, 10)}` : ''}. Input ${p.inputShape.join('×')} (channels last, pixels scaled to [0, 1]); output: probabilities of ${p.classes} classes.`, '');
+  const pre = exportPreprocessing(run, p.inputShape.length === 3 ? p.inputShape[2] : 1);
+  lines.push(`Trained with Netwright${run ? ` on ${new Date(run.createdAt).toISOString().slice(0, 10)}` : ''}. Input ${p.inputShape.join('×')} (channels last, prepared as described under Input preprocessing); output: probabilities of ${p.classes} classes.`, '');
   lines.push('## Summary', '', '| | |', '|---|---|');
   lines.push(`| Parameters | ${fmtInt(params)} |`);
   lines.push(`| Multiply-adds per example | ${fmtInt(macs.total)} |`);
   if (run) {
-    lines.push(`| Dataset | ${run.dataset.kind === 'mnist' ? 'MNIST (60,000 training and 10,000 test images of handwritten digits, 28×28 grey)' : cell(JSON.stringify(run.dataset))} |`);
+    lines.push(`| Dataset | ${cell(datasetText(run.dataset))} |`);
     lines.push(`| State | ${run.state}${run.error ? ` (${cell(run.error)})` : ''} |`);
     lines.push(`| Epochs | ${run.epoch} |`);
     if (run.backend) lines.push(`| Backend | ${run.backend} |`);
@@ -53,6 +68,8 @@ export function modelCard(input: ExportInput): string {
       if (m.restoredEpoch !== undefined) lines.push(`| Early stopping | weights of epoch ${m.restoredEpoch} restored |`);
     }
   }
+  lines.push('', '## Input preprocessing', '', pre.description);
+  if (!pre.identity) lines.push('', `In code: \`PIXEL_SCALE = ${String(pre.scale)}\`, \`MEAN = [${pre.mean.map(String).join(', ')}]\`, \`STD = [${pre.std.map(String).join(', ')}]\` (model.py's \`preprocess()\` in the PyTorch export).`);
   lines.push('', '## Architecture', '', '| # | Block | Type | Output | Parameters | Multiply-adds | Settings |', '|---|---|---|---|---|---|---|');
   p.steps.forEach((s, i) => {
     const id = s.block.id;

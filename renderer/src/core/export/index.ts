@@ -14,6 +14,7 @@ export { exportOnnx, onnxModelBytes, ONNX_INPUT, ONNX_OUTPUT, ONNX_OPSET } from 
 export { exportPytorch, torchModel, trainScript } from './pytorch';
 export { exportTfjs, tfjsTopology, tfjsRegistrationModule, TFJS_REGISTRATION_FILE } from './tfjs';
 export { readSafetensors, writeSafetensors } from './safetensors';
+export { exportPreprocessing, type ExportPreprocessing } from './preprocessing';
 export { EXPORT_FORMATS, EXPORT_FORMAT_INFO, isExportFormat, type ExportFormat } from './formats';
 
 /** The files of one export format. Throws ExportError for a network or weights it cannot export. */

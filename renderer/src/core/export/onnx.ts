@@ -1,11 +1,13 @@
 // ONNX export (opset 13), written with the onnx-proto package (protobufjs, ONNX's own schema).
-// The model takes NHWC float32 images as the app does ([batch, H, W, C], scaled to [0, 1]) and
+// The model takes NHWC float32 images as the app feeds them ([batch, H, W, C], prepared by the run's
+// recorded preprocessing, which the README states: preprocessing.ts) and
 // transposes them once to NCHW; every block then lowers itself to standard operators (its `onnx`
 // in core/blocks/): TF 'same' padding as explicit pads, LCN and L2 pooling as convolutions, means
 // and square roots. Output: the class probabilities. Dropout is an Identity.
 import * as onnxNs from 'onnx-proto';
 import type { OnnxAttr, OnnxLowering } from '../blocks/index';
 import { ExportError, float32Bytes, loweringBase, plan, type ExportFile, type ExportInput } from './common';
+import { exportPreprocessing, type ExportPreprocessing } from './preprocessing';
 
 type Onnx = typeof onnxNs.onnx;
 // A CommonJS package: Node's ESM sees only its default export, bundlers give the namespace.
@@ -94,25 +96,33 @@ export function onnxModelBytes(input: ExportInput): Uint8Array {
   return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
 }
 
-function readme(inputShape: number[], classes: number): string {
+function readme(inputShape: number[], classes: number, pre: ExportPreprocessing): string {
+  const reps = inputShape.length === 1 && pre.channels > 1 ? inputShape[0] / pre.channels : 0;
+  const arr = (v: number[]) => (reps ? `np.tile(np.array([${v.map(String).join(', ')}], dtype=np.float32), ${reps})` : `np.array([${v.map(String).join(', ')}], dtype=np.float32)`);
+  const prep = pre.identity ? 'x = pixels.astype(np.float32) / 255' : `x = (pixels.astype(np.float32) * np.float32(${String(pre.scale)}) - ${arr(pre.mean)}) / ${arr(pre.std)}`;
   return `# Netwright model — ONNX (opset ${ONNX_OPSET})
 
 \`model.onnx\` takes \`${ONNX_INPUT}\`: float32 [batch, ${inputShape.join(', ')}] — channels last, as Netwright
-feeds it, pixel values scaled to [0, 1] (byte / 255) — and returns \`${ONNX_OUTPUT}\`: [batch, ${classes}]
+feeds it, prepared as below — and returns \`${ONNX_OUTPUT}\`: [batch, ${classes}]
 class probabilities. Only standard operators (local contrast normalisation and L2 pooling are
 written as convolutions, pooling, means and square roots).
+
+## Input preprocessing
+
+${pre.description}
 
 \`\`\`python
 import numpy as np, onnxruntime as ort
 session = ort.InferenceSession('model.onnx')
-x = np.zeros((1, ${inputShape.join(', ')}), dtype=np.float32)
+pixels = np.zeros((1, ${inputShape.join(', ')}), dtype=np.uint8)  # your images: raw pixel values 0..255, channels last
+${prep}
 probabilities = session.run(['${ONNX_OUTPUT}'], {'${ONNX_INPUT}': x})[0]
 \`\`\`
 
 \`\`\`js
 import * as ort from 'onnxruntime-node'; // or onnxruntime-web
 const session = await ort.InferenceSession.create('model.onnx');
-const x = new ort.Tensor('float32', new Float32Array(${inputShape.reduce((a, b) => a * b, 1)}), [1, ${inputShape.join(', ')}]);
+const x = new ort.Tensor('float32', new Float32Array(${inputShape.reduce((a, b) => a * b, 1)}), [1, ${inputShape.join(', ')}]); // prepared as above
 const { ${ONNX_OUTPUT} } = await session.run({ ${ONNX_INPUT}: x });
 \`\`\`
 `;
@@ -122,6 +132,6 @@ export function exportOnnx(input: ExportInput): ExportFile[] {
   const p = plan(input.graph, input.weights);
   return [
     { name: 'model.onnx', data: onnxModelBytes(input) },
-    { name: 'README.md', data: readme(p.inputShape, p.classes) },
+    { name: 'README.md', data: readme(p.inputShape, p.classes, exportPreprocessing(input.run, p.inputShape.length === 3 ? p.inputShape[2] : 1)) },
   ];
 }

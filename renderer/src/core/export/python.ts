@@ -151,7 +151,8 @@ def load_folder(root):
 
 
 def batch(images, labels, idx, crop, generator):
-    """Crops to the model input (random offsets while training, centred otherwise) and scales to [0, 1]."""
+    """Crops to the model input (random offsets while training, centred otherwise) and prepares the pixels
+    as the app prepared the run's data (model.preprocess: the recorded scale, mean and std)."""
     x = images[idx]
     _, _, h, w = x.shape
     dy, dx = h - INPUT_SHAPE[1], w - INPUT_SHAPE[2]
@@ -161,7 +162,7 @@ def batch(images, labels, idx, crop, generator):
         x = torch.stack([x[i, :, oy[i]:oy[i] + INPUT_SHAPE[1], ox[i]:ox[i] + INPUT_SHAPE[2]] for i in range(len(idx))])
     else:
         x = x[:, :, dy // 2:dy // 2 + INPUT_SHAPE[1], dx // 2:dx // 2 + INPUT_SHAPE[2]]
-    return x.float() / 255.0, labels[idx]
+    return preprocess(x), labels[idx]
 
 
 # ---------------------------------------------------------------- optimizer and schedule (as the app's)

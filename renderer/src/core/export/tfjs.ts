@@ -5,6 +5,7 @@
 // Written from the block specs, without tfjs: it runs in the editor's main thread.
 import { BLOCK_SPECS } from '../blocks/index';
 import { plan, type ExportFile, type ExportInput } from './common';
+import { exportPreprocessing, jsPreprocess, type ExportPreprocessing } from './preprocessing';
 
 export const TFJS_REGISTRATION_FILE = 'netwright-layers.js';
 const WEIGHTS_FILE = 'weights.bin';
@@ -57,15 +58,23 @@ ${indent([...helpers.values(), ...classes].join('\n\n'))}
 `;
 }
 
-function readme(inputShape: number[], classes: number): string {
+function readme(inputShape: number[], classes: number, pre: ExportPreprocessing): string {
   const shape = `[batch, ${inputShape.join(', ')}]`;
   return `# Netwright model — TensorFlow.js Layers
 
 Files: \`model.json\` (topology and weights manifest), \`${WEIGHTS_FILE}\` (float32 weights) and
 \`${TFJS_REGISTRATION_FILE}\` (the custom layers: register them before loading).
 
-Input: float32 ${shape}, channels last, pixel values scaled to [0, 1] (byte / 255) as in
-Netwright. Output: ${classes} class probabilities per example (softmax).
+Input: float32 ${shape}, channels last, prepared as Netwright prepared the run's data (below).
+Output: ${classes} class probabilities per example (softmax).
+
+## Input preprocessing
+
+${pre.description}
+
+\`\`\`js
+${jsPreprocess(pre, inputShape.length === 1 ? inputShape[0] : undefined)}
+\`\`\`
 
 ## In the browser
 
@@ -75,7 +84,8 @@ import { register } from './${TFJS_REGISTRATION_FILE}';
 
 register(tf);
 const model = await tf.loadLayersModel('model.json'); // a URL next to your page
-const x = tf.zeros([1, ${inputShape.join(', ')}]);      // your images, scaled to [0, 1]
+const pixels = tf.zeros([1, ${inputShape.join(', ')}]); // your images: raw pixel values 0..255, channels last
+${jsPreprocess(pre, inputShape.length === 1 ? inputShape[0] : undefined)}
 const probabilities = model.predict(x);
 probabilities.print();
 \`\`\`
@@ -116,6 +126,6 @@ export function exportTfjs(input: ExportInput): ExportFile[] {
     { name: 'model.json', data: JSON.stringify(modelJson) },
     { name: WEIGHTS_FILE, data: new Uint8Array(input.weights.data.slice(0)) },
     { name: TFJS_REGISTRATION_FILE, data: tfjsRegistrationModule() },
-    { name: 'README.md', data: readme(p.inputShape, p.classes) },
+    { name: 'README.md', data: readme(p.inputShape, p.classes, exportPreprocessing(input.run, p.inputShape.length === 3 ? p.inputShape[2] : 1)) },
   ];
 }

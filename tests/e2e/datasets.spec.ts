@@ -131,4 +131,13 @@ test('an imported folder is stored on disk: it comes back after a reload and tra
   const run = await editor.run();
   expect(run.error).toBeNull();
   expect(run.testAccuracy ?? 0).toBeGreaterThan(0.8);
+
+  // Another import becomes current; the folder stays on offer and switches back without an import.
+  await page.getByTestId('dataset-files-input').setInputFiles(fixtures().csv);
+  await expect(page.getByTestId('dataset-dialog')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('dataset-dialog-close').click();
+  await expect(page.getByTestId('dataset-fit')).toBeVisible();
+  await page.getByTestId('dataset-select').selectOption(id);
+  await expect(page.getByTestId('dataset-line')).toContainText('16×16×3');
+  await expect(page.getByTestId('dataset-fit')).toHaveCount(0);
 });

@@ -98,6 +98,11 @@ describe('dataset store with stored datasets', () => {
     expect(again.reimport()).toBeNull();
     // A run on the first import still gets its dataset from the shelf.
     expect(again.refFor(first, 'a.csv')).toEqual({ kind: 'stored', id: first, name: 'a.csv' });
+    // Both are offered, newest first, and the first one opens again without an import.
+    expect(again.kept.map((k) => k.id)).toEqual([second.id, first]);
+    expect(await again.reopen(first)).toBe(true);
+    expect(again.current?.id).toBe(first);
+    expect(again.current?.summary.test).not.toBe(second.summary.test);
   });
 
   it('an import the shelf cannot open is an error where the user looks, and nothing becomes current', async () => {

@@ -56,22 +56,36 @@ export async function openStoredEntry(id: string): Promise<ImportedEntry> {
   };
 }
 
-/** The id of the newest complete stored dataset, if any. */
-export async function newestStoredId(): Promise<string | null> {
+/** A dataset the shelf keeps, as the Dataset select lists it. */
+export interface KeptDataset {
+  id: string;
+  name: string;
+  classes: number;
+  shape: [number, number, number];
+  createdAt: number;
+}
+
+/** The complete stored datasets, newest first (a garbled one is left out: the next prune removes it). */
+export async function keptDatasets(): Promise<KeptDataset[]> {
   const shelf = datasetShelf();
-  if (!shelf) return null;
-  let best: { id: string; at: number } | null = null;
+  if (!shelf) return [];
+  const out: KeptDataset[] = [];
   for (const id of await shelf.list()) {
     const text = await (await shelf.folder(id, false))?.readText(META_FILE).catch(() => null);
     if (!text) continue;
     try {
       const meta = JSON.parse(text) as StoredDatasetMeta;
-      if (!best || meta.createdAt > best.at) best = { id, at: meta.createdAt };
+      out.push({ id, name: meta.summary.name, classes: meta.classNames.length, shape: meta.shape, createdAt: meta.createdAt });
     } catch {
-      // A garbled description: the next import's pruning removes it.
+      // left out
     }
   }
-  return best?.id ?? null;
+  return out.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** The id of the newest complete stored dataset, if any. */
+export async function newestStoredId(): Promise<string | null> {
+  return (await keptDatasets())[0]?.id ?? null;
 }
 
 // ------------------------------------------------ IndexedDB: the in-memory fallback

@@ -15,7 +15,7 @@ import type { Graph } from '../core/graph/types';
 import type { DatasetDescriptor } from '../core/runs/record';
 import type { DatasetRef } from '../core/train/protocol';
 import type { PickedDatasetFolder } from '../host/host';
-import { cacheLoad, cacheSave, datasetShelf, newestStoredId, openStoredEntry, SAMPLES_PER_CLASS, type ImportedEntry } from './dataset-storage';
+import { cacheLoad, cacheSave, datasetShelf, keptDatasets, newestStoredId, openStoredEntry, SAMPLES_PER_CLASS, type ImportedEntry, type KeptDataset } from './dataset-storage';
 // Used inside actions only (the training store imports this one): no cycle at load time.
 import { useTrainingStore } from './training';
 
@@ -74,6 +74,12 @@ export const useDatasetStore = defineStore('dataset', () => {
   const error = ref<{ message: string; skipped: Skipped[] } | null>(null);
   const current = shallowRef<ImportedEntry | null>(null);
   const options = ref<ImportOptions>({ resize: 'stretch', color: 'auto', normalization: 'unit', testFraction: 0.2, seed: 1 });
+  /** The datasets the shelf keeps (newest first): the Dataset select offers each. */
+  const kept = ref<KeptDataset[]>([]);
+  /** Reads the shelf's list again (after an import, a reload). */
+  async function refreshKept(): Promise<void> {
+    kept.value = await keptDatasets().catch(() => []);
+  }
   /** The picked files are still at hand (not after a reload), so new preprocessing options can re-import. */
   const canReimport = ref(false);
   /** The preview dialog is open. */
@@ -119,6 +125,7 @@ export const useDatasetStore = defineStore('dataset', () => {
           pendingId = null;
           current.value = entry;
           if (!entry.storage) cacheSave(entry).catch((e: unknown) => console.warn('could not cache the dataset', e));
+          else void refreshKept();
           status.value = 'ready';
           showPreview.value = true;
           // The new import becomes the training dataset, unless a run is going on.
@@ -208,9 +215,9 @@ export const useDatasetStore = defineStore('dataset', () => {
 
   /** Runs the last import again with the current preprocessing options. */
   function reimport(): string | null {
-    const kept = folderSkipped.value;
+    const skips = folderSkipped.value;
     const id = last ? importFiles(last.files, last.name, last.dirs) : null;
-    folderSkipped.value = kept;
+    folderSkipped.value = skips;
     return id;
   }
 
@@ -294,6 +301,7 @@ export const useDatasetStore = defineStore('dataset', () => {
         current.value = entry;
         status.value = 'ready';
       }
+      await refreshKept();
     })().catch((e: unknown) => console.warn('could not reopen the last dataset', e));
     return restoring;
   }
@@ -330,8 +338,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   return {
-    status, progress, error, current, options, showPreview, isImporting, shape, dragging, folderSkipped, canReimport,
-    importFiles, importFolder, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops, restore, reopen,
+    status, progress, error, current, options, showPreview, isImporting, shape, dragging, folderSkipped, canReimport, kept,
+    importFiles, importFolder, reimport, cancel, setOptions, refFor, descriptor, fitIssues, listenForDrops, restore, reopen, refreshKept,
   };
 });
 

@@ -42,6 +42,26 @@ describe('Auto by measurement (mode fastest)', () => {
     ]);
   });
 
+  it('Stop or Pause during the timing keeps the best backend timed so far (and says the choice is partial)', async () => {
+    let pressed = false;
+    const measured: string[] = [];
+    const choice = await chooseBackend({
+      chain: ['wasm', 'cpu'],
+      loaders: nodeLoaders(),
+      probe: () => probeTraining(convNet),
+      mode: 'fastest',
+      measure: async (b) => {
+        measured.push(b);
+        pressed = true; // the user presses Pause while the first backend is timed
+        return 100;
+      },
+      shouldStop: () => pressed,
+    });
+    expect(measured).toEqual(['wasm']);
+    expect(choice).toMatchObject({ backend: 'wasm', partial: true });
+    expect(choice.attempts).toEqual([{ backend: 'wasm', ok: true, examplesPerSec: 100 }]);
+  });
+
   it('switches to the fastest even when it was not the last one tried', async () => {
     const loaders = nodeLoaders();
     const choice = await chooseBackend({

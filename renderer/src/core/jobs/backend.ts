@@ -25,6 +25,8 @@ export interface BackendRequest {
   /** Auto only: a choice measured before for a model of this size, tried first without timing. */
   prefer?: BackendName;
   batch?: number;
+  /** Stop or Pause was pressed: Auto's timing ends after the backend it is timing (the best so far is used). */
+  shouldStop?: () => boolean;
 }
 
 export class BackendKeeper {
@@ -65,11 +67,12 @@ export class BackendKeeper {
       probe: () => probeTraining(build),
       isFatal: this.deps.isCompileError,
       onAttempt: (b) => post({ type: 'status', runId: r.runId, phase: 'probing', message: measure ? `Timing the ${b} backend` : `Trying the ${b} backend` }),
-      ...(measure ? { mode: 'fastest' as const, measure: () => measureTraining(build, { batch: r.batch ?? 32 }) } : {}),
+      ...(measure ? { mode: 'fastest' as const, measure: () => measureTraining(build, { batch: r.batch ?? 32 }), ...(r.shouldStop ? { shouldStop: r.shouldStop } : {}) } : {}),
     });
-    this.key = key;
+    // A timing cut short is not a measured choice: the next run times again.
+    this.key = choice.partial ? null : key;
     this.chosen = choice.backend;
     this.attempts = choice.attempts;
-    post({ type: 'backend', runId: r.runId, backend: choice.backend, attempts: choice.attempts, label: describeBackend(choice.backend), ...(measure ? { measured: true } : {}) });
+    post({ type: 'backend', runId: r.runId, backend: choice.backend, attempts: choice.attempts, label: describeBackend(choice.backend), ...(measure && !choice.partial ? { measured: true } : {}) });
   }
 }

@@ -182,7 +182,10 @@ export class JobServer {
       this.post({ type: 'status', runId, phase: 'loading-data', message: run.dataset.kind === 'mnist' ? 'Loading MNIST' : `Loading ${run.dataset.name}` });
       await this.loadData(run.dataset, (m) => this.post({ type: 'status', runId, phase: 'loading-data', message: m }), run.graph);
       if (stopRequested(run)) return this.endRun(run, 'stopped');
-      await this.backend.ensure({ chain: config.backends, graph: run.graph, wasmBaseUrl: run.wasmBaseUrl, runId, prefer: run.preferBackend, batch: config.batchSize });
+      await this.backend.ensure({
+        chain: config.backends, graph: run.graph, wasmBaseUrl: run.wasmBaseUrl, runId, prefer: run.preferBackend, batch: config.batchSize,
+        shouldStop: () => run.control !== 'run',
+      });
       if (stopRequested(run)) return this.endRun(run, 'stopped');
       await this.build(run, from);
     } catch (e) {

@@ -137,6 +137,8 @@ export async function probeTraining(build: () => tf.LayersModel, batch = 2): Pro
 export interface BackendChoice {
   backend: BackendName;
   attempts: BackendAttempt[];
+  /** 'fastest' stopped early (shouldStop): the best of the backends timed so far. */
+  partial?: boolean;
 }
 
 export class NoBackendError extends Error {
@@ -219,13 +221,20 @@ export async function chooseBackend(options: {
   mode?: 'first' | 'fastest';
   /** Required for 'fastest'; e.g. `() => measureTraining(build, { batch })`. */
   measure?: Measure;
+  /** 'fastest': asked between backends; true (the user pressed Stop or Pause) keeps the best so far. */
+  shouldStop?: () => boolean;
 }): Promise<BackendChoice> {
   const chain = options.chain && options.chain.length ? options.chain : BACKEND_CHAIN;
   const loaders = options.loaders ?? BUILTIN_LOADERS;
   const fastest = options.mode === 'fastest';
   if (fastest && !options.measure) throw new Error("chooseBackend: mode 'fastest' needs a measure function");
   const attempts: BackendAttempt[] = [];
+  let partial = false;
   for (const backend of chain) {
+    if (fastest && attempts.some((a) => a.ok) && options.shouldStop?.()) {
+      partial = true;
+      break;
+    }
     options.onAttempt?.(backend);
     const loader = loaders[backend];
     if (!loader) {
@@ -261,7 +270,7 @@ export async function chooseBackend(options: {
     await tf.setBackend(best.backend);
     await tf.ready();
   }
-  return { backend: best.backend, attempts };
+  return { backend: best.backend, attempts, ...(partial ? { partial } : {}) };
 }
 
 /** Runs `f` in an engine scope and warns about tensors it leaves behind. */

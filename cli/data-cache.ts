@@ -13,7 +13,7 @@ import type { StreamedDataset } from '../renderer/src/core/data/arrays';
 import type { ImportInput } from '../renderer/src/core/data/sources/import';
 import type { DatasetSummary, ImageDecoder, ImportOptions, Normalization, ResizePolicy } from '../renderer/src/core/data/sources/types';
 import { importFolderToStore } from '../renderer/src/core/data/store/folder-import';
-import { openStored, readStoredMeta } from '../renderer/src/core/data/store/stored';
+import { openStored, pruneShelf, readStoredMeta } from '../renderer/src/core/data/store/stored';
 import { EXAMPLES_FILE } from '../renderer/src/core/data/store/types';
 import { fsShelf } from './dataset-shelf';
 
@@ -44,6 +44,9 @@ export interface CachedFolder {
   fromCache: boolean;
   close(): void;
 }
+
+/** Decoded caches kept in the cache folder (newest first); older ones are removed after a build. */
+const KEEP_CACHES = 4;
 
 function cacheKey(input: ImportInput, options: ImportOptions): string {
   const h = createHash('sha256');
@@ -91,6 +94,10 @@ export async function cachedFolder(input: { files: ImportInput['files']; dirs?: 
       rmSync(join(dir, partial), { recursive: true, force: true });
     }
     folder = await shelf.folder(id, false);
+    // Each set of files and options is a full decoded copy: keep the newest few, not every one
+    // (other processes' builds in progress are left alone).
+    const building = (await shelf.list()).filter((n) => n.endsWith('.partial'));
+    await pruneShelf(shelf, KEEP_CACHES - 1, [id, ...building]).catch(() => undefined);
   }
   const opened = await openStored(folder!);
   return {

@@ -1,7 +1,7 @@
 // The CLI's streamed image folder (cli/data-cache.ts): decoded once into a raw cache file, then read
 // with positioned reads. It must give the import's pixels, labels and splits; reopen without
 // decoding; rebuild when a file changes; skip broken files with a reason; train like memory.
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -100,6 +100,11 @@ describe('cachedFolder', () => {
     expect(other.fromCache).toBe(false);
     expect(other.summary.shape).toEqual([4, 4, 3]);
     other.close();
+    // The cache folder keeps the newest four decoded copies, not one per option ever tried.
+    for (const side of [5, 6, 7]) (await cachedFolder({ ...readPath('t', dir, '/'), name: 'x' }, nodeDecodeImage, { cacheDir, size: { height: side, width: side } })).close();
+    const left = readdirSync(cacheDir);
+    expect(left).toHaveLength(4);
+    expect(left.some((n) => n.endsWith('.partial'))).toBe(false);
   });
 
   it('given train/ and test/ folders are kept; a broken file is skipped with its reason', async () => {

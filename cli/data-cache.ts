@@ -13,8 +13,9 @@ import type { StreamedDataset } from '../renderer/src/core/data/arrays';
 import type { ImportInput } from '../renderer/src/core/data/sources/import';
 import type { DatasetSummary, ImageDecoder, ImportOptions, Normalization, ResizePolicy } from '../renderer/src/core/data/sources/types';
 import { importFolderToStore } from '../renderer/src/core/data/store/folder-import';
+import { resplitStored } from '../renderer/src/core/data/store/resplit';
 import { openStored, pruneShelf, readStoredMeta } from '../renderer/src/core/data/store/stored';
-import { EXAMPLES_FILE } from '../renderer/src/core/data/store/types';
+import { EXAMPLES_FILE, META_FILE } from '../renderer/src/core/data/store/types';
 import { fsShelf } from './dataset-shelf';
 
 /** Part of the key: a new store format or import logic means new caches. */
@@ -48,9 +49,11 @@ export interface CachedFolder {
 /** Decoded caches kept in the cache folder (newest first); older ones are removed after a build. */
 const KEEP_CACHES = 4;
 
+/** The files and the options that change the decoded bytes (size, colour, resize): a split or a normalization does not. */
 function cacheKey(input: ImportInput, options: ImportOptions): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ v: VERSION, options, dirs: input.dirs ?? [] }));
+  const { testFraction: _f, seed: _s, normalization: _n, ...decoding } = options;
+  h.update(JSON.stringify({ v: VERSION, options: decoding, dirs: input.dirs ?? [] }));
   for (const f of input.files) h.update(`\n${f.path}\0${f.size ?? ''}\0${f.mtimeMs ?? ''}`);
   return h.digest('hex').slice(0, 32);
 }
@@ -99,6 +102,9 @@ export async function cachedFolder(input: { files: ImportInput['files']; dirs?: 
     const building = (await shelf.list()).filter((n) => n.endsWith('.partial'));
     await pruneShelf(shelf, KEEP_CACHES - 1, [id, ...building]).catch(() => undefined);
   }
+  // Another test share, seed or normalization than the cache was made with: split again, no decoding.
+  const split = await resplitStored(folder!, options);
+  if (split.changed) await folder!.writeText(META_FILE, JSON.stringify(split.meta));
   const opened = await openStored(folder!);
   return {
     data: opened.data,

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importPath, nodeDecodeImage, readPath } from '../../cli/commands/data';
 import { cachedFolder } from '../../cli/data-cache';
 import { readBatch, seededRandom, type ImageDataset, type StreamedDataset } from '@/core/data/dataset';
-import type { ImageDecoder } from '@/core/data/sources';
+import { importDataset, type ImageDecoder } from '@/core/data/sources';
 
 function png(w: number, h: number, rgb: (x: number, y: number) => [number, number, number]): Buffer {
   const p = new PNG({ width: w, height: h });
@@ -105,6 +105,28 @@ describe('cachedFolder', () => {
     const left = readdirSync(cacheDir);
     expect(left).toHaveLength(4);
     expect(left.some((n) => n.endsWith('.partial'))).toBe(false);
+  });
+
+  it('another seed, test share or normalization splits the cache again without decoding, as a new import would', async () => {
+    makeFolder(dir, false);
+    let decodes = 0;
+    const counting: ImageDecoder = (b, p) => (decodes++, nodeDecodeImage(b, p));
+    (await cachedFolder({ ...readPath('t', dir, '/'), name: 'x' }, counting, { cacheDir })).close();
+    const first = decodes;
+    expect(first).toBe(21);
+    const again = await cachedFolder({ ...readPath('t', dir, '/'), name: 'x' }, counting, { cacheDir, seed: 7, testFraction: 0.4, normalization: 'per-channel' });
+    expect(again.fromCache).toBe(true);
+    expect(decodes).toBe(first); // nothing decoded again
+    const { data, summary } = await importDataset(readPath('t', dir, '/'), { seed: 7, testFraction: 0.4, normalization: 'per-channel' }, { decodeImage: nodeDecodeImage });
+    await expectSame(data.train, again.data.train);
+    await expectSame(data.test, again.data.test);
+    expect(again.summary.counts).toEqual(summary.counts);
+    for (const k of [0, 1, 2]) {
+      expect(again.summary.mean[k]).toBeCloseTo(summary.mean[k], 10);
+      expect(again.data.train.mean![k]).toBeCloseTo(data.train.mean![k], 10);
+      expect(again.data.train.std![k]).toBeCloseTo(data.train.std![k], 10);
+    }
+    again.close();
   });
 
   it('given train/ and test/ folders are kept; a broken file is skipped with its reason', async () => {

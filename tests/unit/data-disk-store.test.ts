@@ -144,7 +144,7 @@ describe.each(SHELVES)('image folder imported to disk (%s shelf)', (_, makeShelf
     const npz = { path: 'x.npz', read: async () => new Uint8Array(4) };
     await expect(importFolderToStore({ files: [npz] }, {}, deps, (await shelf.folder('r', true))!, 'r')).rejects.toThrow(/not an image folder: import it with importDataset, then storeImported/);
     const left = await shelf.folder('r', false);
-    expect([await left!.readText(META_FILE), await left!.readText(EXAMPLES_FILE), await left!.readText(TEMP_FILE)]).toEqual([null, null, null]);
+    expect([await left!.readText(META_FILE), await left!.readText(EXAMPLES_FILE), await left!.readText(TEMP_FILE), await left!.readText(ENCODED_FILE)]).toEqual([null, null, null, null]);
   });
 
   it('cancelled, leaves no description and no temp file', async () => {

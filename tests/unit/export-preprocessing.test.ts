@@ -167,6 +167,19 @@ describe('exports state and apply the run\'s recorded input preprocessing', () =
     }
   });
 
+  it('floats without a scale (a table, a NumPy array) are fed as imported: PIXEL_SCALE 1, never / 255', () => {
+    const c = CASES[1];
+    const asIs: DatasetPreprocessing = { normalization: 'standardize', input: { bytes: false, mean: [5.84], std: [0.83] } };
+    const input = inputOf(c, imported(1, asIs, 'npy'));
+    const torch = exportPytorch(input);
+    expect(text(torch, 'model.py')).toContain('PIXEL_SCALE = 1\n');
+    for (const doc of [text(exportCard(input), 'MODEL_CARD.md'), text(torch, 'README.md'), text(exportTfjs(input), 'README.md'), text(exportOnnx(input), 'README.md')]) {
+      expect(doc).toContain('imported floating-point values as they are');
+      expect(doc).toContain('(v − mean[c]) / std[c], with mean = [5.84] and std = [0.83]');
+      expect(doc).not.toMatch(/div\(255\)|\/ 255/);
+    }
+  });
+
   it('a MNIST run (and a run without recorded preprocessing) still says bytes / 255', () => {
     const c = CASES[1];
     const graph = netOf(1);

@@ -161,9 +161,20 @@ describe('DataKeeper', () => {
     expect(closed).toEqual(['a']);
   }, 60_000);
 
+  it("a job's split comes from the dataset it holds, even after newer ones pushed that out", async () => {
+    const { keeper, ref, closed } = await keeperOf(['a', 'b', 'c']);
+    const test = await keeper.use(ref('a'), async (_, split) => {
+      await keeper.load(ref('b'));
+      await keeper.load(ref('c')); // 'a' drops out of the newest two while the job holds it
+      return split('test');
+    });
+    expect(test.count).toBe(300);
+    expect(closed).toEqual(['a']); // closed once, when the job let go
+  }, 60_000);
+
   it('reads only the split a job asks for', async () => {
     const { keeper, ref, reads } = await keeperOf(['a']);
-    const test = await keeper.use(ref('a'), () => keeper.split(ref('a'), 'test'));
+    const test = await keeper.use(ref('a'), (_, split) => split('test'));
     expect(test.count).toBe(300);
     expect(reads).toEqual([{ id: 'a', n: 300 }]);
   }, 60_000);

@@ -2,6 +2,7 @@
 // with the real import service of the import worker): the entry streams from the shelf,
 // previews come from it, training gets a `stored` ref without arrays, a reload reopens the newest
 // dataset, and an older stored dataset still serves its runs.
+import { IDBFactory } from 'fake-indexeddb';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isStreamed } from '../../renderer/src/core/data/arrays';
@@ -13,6 +14,7 @@ import { setHost } from '../../renderer/src/composables/useHost';
 import { createMemoryHost } from '../../renderer/src/host/memory';
 import { setDatasetCache, setDatasetShelf, setImportWorkerFactory, useDatasetStore, type ImportReply, type ImportRequest, type ImportWorker } from '../../renderer/src/stores/dataset';
 import { useProjectStore } from '../../renderer/src/stores/project';
+import { useUiStore } from '../../renderer/src/stores/ui';
 import { useTrainingStore } from '../../renderer/src/stores/training';
 import { importService } from '../../renderer/src/worker/import-service';
 import { nodeDecodeImage as decodePng } from '../../cli/commands/data';
@@ -235,5 +237,44 @@ describe('dataset store with stored datasets', () => {
     await expect.poll(() => useTrainingStore().dataset, { timeout: 10_000 }).toBe(id);
     expect(useDatasetStore().current?.id).toBe(id);
     expect(project.autosaved).toBe(true);
+  });
+
+  it('an import that lands while an older reopen is still opening stays current', async () => {
+    const data = useDatasetStore();
+    data.importFiles([{ path: 'a.csv', blob: new Blob([csv]) }], 'a.csv');
+    await expect.poll(() => data.status, { timeout: 10_000 }).toBe('ready');
+    const a = data.current!.id;
+    data.importFiles([{ path: 'b.csv', blob: new Blob([csv]) }], 'b.csv');
+    await expect.poll(() => data.current?.id !== a && data.status === 'ready', { timeout: 10_000 }).toBe(true);
+    // Reopening A is slow; an import of C starts and finishes meanwhile.
+    setDatasetShelf({ ...shelf, folder: async (id, create) => (id === a && (await new Promise((r) => setTimeout(r, 80))), shelf.folder(id, create)) });
+    const reopening = data.reopen(a);
+    data.importFiles([{ path: 'c.csv', blob: new Blob([csv]) }], 'c.csv');
+    await expect.poll(() => data.current?.name === 'c.csv' && data.status === 'ready', { timeout: 10_000 }).toBe(true);
+    expect(await reopening).toBeNull();
+    expect(data.current?.name).toBe('c.csv');
+    expect(useTrainingStore().dataset).toBe(data.current!.id);
+  });
+
+  it('without a shelf, a reload selects the project dataset from the in-memory cache (no "import it again")', async () => {
+    setDatasetShelf(null);
+    setDatasetCache(new IDBFactory());
+    setImportWorkerFactory(() => serviceWorker(null));
+    const data = useDatasetStore();
+    data.importFiles([{ path: 'a.csv', blob: new Blob([csv]) }], 'a.csv');
+    await expect.poll(() => data.status, { timeout: 10_000 }).toBe('ready');
+    const id = data.current!.id;
+    expect(data.current!.storage).toBeUndefined();
+    await settle();
+    await useProjectStore().autosave();
+
+    setActivePinia(createPinia());
+    const notices: string[] = [];
+    const ui = useUiStore();
+    const notify = ui.notify.bind(ui);
+    ui.notify = ((m: string, ...rest: unknown[]) => (notices.push(m), (notify as (...a: unknown[]) => void)(m, ...rest))) as typeof ui.notify;
+    expect(await useProjectStore().restore()).toBe(true);
+    await expect.poll(() => useTrainingStore().dataset, { timeout: 10_000 }).toBe(id);
+    expect(notices.filter((n) => /import it again/.test(n))).toEqual([]);
   });
 });

@@ -85,6 +85,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   /** The preview dialog is open. */
   const showPreview = ref(false);
   let worker: ImportWorker | null = null;
+  /** Counts reopen() calls and imports, so only the newest one's dataset becomes current. */
+  let opening = 0;
   let pendingId: string | null = null;
   let last: { files: PickedFile[]; dirs: string[]; name: string } | null = null;
   /** The options the pending import runs with (recorded with its runs). */
@@ -165,6 +167,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     if (pendingId) cancel();
     last = { files, dirs, name };
     canReimport.value = true;
+    opening++; // a reopen still under way must not replace this import when it lands
     const id = `data_${Date.now().toString(36)}_${++counter}`;
     pendingId = id;
     status.value = 'importing';
@@ -182,6 +185,7 @@ export const useDatasetStore = defineStore('dataset', () => {
    */
   async function importFolder(folder: PickedDatasetFolder, concurrency = 4): Promise<string | null> {
     if (pendingId) cancel();
+    opening++;
     const id = `read_${Date.now().toString(36)}_${++counter}`;
     readingId = id;
     status.value = 'importing';
@@ -268,10 +272,11 @@ export const useDatasetStore = defineStore('dataset', () => {
    * it is current, false when it is not kept, null when an import or a later reopen took over.
    */
   async function reopen(id: string): Promise<boolean | null> {
+    // Counted even when it is current already: an older reopen still opening must not win over it.
+    const mine = ++opening;
     if (current.value?.id === id) return true;
     if (pendingId || readingId) return null;
     if (!datasetShelf()) return false;
-    const mine = ++opening;
     try {
       const entry = await openStoredEntry(id);
       // A later reopen or an import started meanwhile: theirs wins.
@@ -284,12 +289,10 @@ export const useDatasetStore = defineStore('dataset', () => {
       error.value = null;
       return true;
     } catch {
-      return false;
+      return mine === opening ? false : null;
     }
   }
 
-  /** Counts reopen() calls, so only the newest one's dataset becomes current. */
-  let opening = 0;
   let restoring: Promise<void> | null = null;
   /** Reopens the last imported dataset: the newest on the shelf, else the cached in-memory one (once per page; an import under way wins). */
   function restore(): Promise<void> {

@@ -121,14 +121,18 @@ export const useProjectStore = defineStore('project', () => {
       return;
     }
     training.dataset = 'mnist';
-    void data.reopen(id).then((kept) => {
-      if (kept === null) return; // another open or an import took over
-      if (!kept) return useUiStore().notify(`This project trains on the imported dataset "${dataName}": import it again to train or evaluate on it.`, 'info', 8000);
-      if (training.isRunning || !stillOpen()) return;
-      const wasSaved = savedText.value === currentText.value;
-      training.dataset = id;
-      if (wasSaved) savedText.value = currentText.value;
-    });
+    // The page's own restore (the shelf's newest, else the in-memory cache) may bring it back first.
+    void data
+      .restore()
+      .then(() => (stillOpen() ? data.reopen(id) : null))
+      .then((kept) => {
+        if (kept === null || !stillOpen()) return; // another open or an import took over
+        if (!kept) return useUiStore().notify(`This project trains on the imported dataset "${dataName}": import it again to train or evaluate on it.`, 'info', 8000);
+        if (training.isRunning) return;
+        const wasSaved = savedText.value === currentText.value;
+        training.dataset = id;
+        if (wasSaved) savedText.value = currentText.value;
+      });
   }
 
   // Actions
@@ -145,8 +149,8 @@ export const useProjectStore = defineStore('project', () => {
       graphStore.load(p.graph, false);
       training.setConfig(p.trainConfig);
       autosavedText.value = text;
-      const opened = path.value;
-      selectDataset(p.dataset, () => path.value === opened);
+      const doc = runs.documentId;
+      selectDataset(p.dataset, () => runs.documentId === doc);
       return true;
     } catch (e) {
       // A broken autosave must not block the start screen, but the user must know their work is not
@@ -236,7 +240,8 @@ export const useProjectStore = defineStore('project', () => {
     runs.documentId = readDocumentId(text);
     graphStore.load(p.graph, false);
     training.setConfig(p.trainConfig);
-    selectDataset(p.dataset, () => path.value === file.path);
+    const doc = runs.documentId;
+    selectDataset(p.dataset, () => runs.documentId === doc);
     mergeRuns(p.runs ?? []);
     name.value = baseName(file.name);
     path.value = file.path;

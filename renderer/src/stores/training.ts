@@ -243,13 +243,21 @@ export const useTrainingStore = defineStore('training', () => {
     const record = runs.byId.get(id);
     const ckpt = record ? await useRunStorage().getCheckpoint(id) : null;
     if (!record || !ckpt) return false;
+    // The dataset first: if it is gone, say so and change nothing.
+    let ref: DatasetRef;
+    try {
+      ref = datasetRef(datasetIdOf(record.dataset), nameOf(record.dataset));
+    } catch (e) {
+      error.value = { message: e instanceof Error ? e.message : String(e) };
+      return false;
+    }
     if (isPaused.value && runId.value) post({ type: 'stop', runId: runId.value });
     resetLive(id);
     status.value = 'starting';
     phaseMessage.value = ckpt.offset ? `Resuming where it was paused (epoch ${ckpt.epoch + 1}, ${ckpt.offset.toLocaleString('en-US')} examples in)…` : `Resuming from the checkpoint of epoch ${ckpt.epoch}…`;
     runs.update(id, { state: 'running', error: undefined });
     runs.select(id);
-    post({ type: 'train', runId: id, graph: expandUnits(record.graph), config: withDefaults(record.config), dataset: datasetRef(datasetIdOf(record.dataset), nameOf(record.dataset)), from: ckpt, ...wasm(), ...norms(record.config) });
+    post({ type: 'train', runId: id, graph: expandUnits(record.graph), config: withDefaults(record.config), dataset: ref, from: ckpt, ...wasm(), ...norms(record.config) });
     inWorker.value = new Set(inWorker.value).add(id);
     return true;
   }

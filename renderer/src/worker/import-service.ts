@@ -34,6 +34,8 @@ export interface ImportEnv {
 
 export function importService(env: ImportEnv): (msg: ImportRequest) => Promise<void> {
   const cancelled = new Set<string>();
+  /** Imports under way: a Cancel for one that already ended is dropped (not kept for ever). */
+  const running = new Set<string>();
   const now = env.now ?? (() => performance.now());
 
   /** Ids whose import runs now in some tab (Web Locks), besides `id`. */
@@ -68,6 +70,7 @@ export function importService(env: ImportEnv): (msg: ImportRequest) => Promise<v
 
   async function run(msg: Extract<ImportRequest, { type: 'import' }>): Promise<void> {
     const { id } = msg;
+    running.add(id);
     let last = -Infinity;
     const input: ImportInput = {
       files: msg.files.map((f) => ({
@@ -99,11 +102,14 @@ export function importService(env: ImportEnv): (msg: ImportRequest) => Promise<v
       else env.post({ type: 'error', id, message: e instanceof Error ? e.message : String(e), skipped: e instanceof DataImportError ? e.skipped : [] });
     } finally {
       cancelled.delete(id);
+      running.delete(id);
     }
   }
 
   return async (msg) => {
-    if (msg.type === 'cancel') cancelled.add(msg.id);
+    if (msg.type === 'cancel') {
+      if (running.has(msg.id)) cancelled.add(msg.id);
+    }
     else if (msg.type === 'discard') await env.shelf?.remove(msg.id).catch(() => undefined);
     else await run(msg);
   };

@@ -62,14 +62,15 @@ export function exportPreprocessing(run: RunRecord | undefined, inputChannels: n
   const pre = ds && ds.kind === 'imported' ? ds.preprocessing : undefined;
   const channels = ds && ds.kind === 'imported' ? ds.shape[2] : inputChannels;
   const n = pre?.input;
-  // Training multiplies stored bytes by (scale ?? 1/255) and stored floats by (scale ?? 1): floats
-  // with a scale are in pixel units, floats without one are already pixels / 255. In pixel units
-  // (0..255) that is × (scale ?? 1/255) in every case; normalizeInput does the same from [0, 1].
-  const scale = n?.scale ?? 1 / 255;
+  // Training multiplies stored bytes by (scale ?? 1/255) and stored floats by (scale ?? 1). A user
+  // feeds what they imported: pixel values 0..255 for bytes (and floats with a scale, which are in
+  // pixel units), the values themselves for floats without one (a table's 5.1 cm stays 5.1).
+  const floatsAsIs = !!n && !n.bytes && n.scale === undefined;
+  const scale = n?.scale ?? (floatsAsIs ? 1 : 1 / 255);
   const mean = Array.from({ length: channels }, (_, c) => n?.mean?.[c] ?? 0);
   const std = Array.from({ length: channels }, (_, c) => n?.std?.[c] || 1);
-  const unitScale = Math.abs(scale * 255 - 1) < 1e-9;
-  const identity = unitScale && mean.every((m) => m === 0) && std.every((s) => s === 1);
+  // identity: bytes / 255 and nothing else (code may then write the short form).
+  const identity = !floatsAsIs && Math.abs(scale * 255 - 1) < 1e-9 && mean.every((m) => m === 0) && std.every((s) => s === 1);
   const out: ExportPreprocessing = {
     recorded: !!pre,
     normalization: pre?.normalization ?? 'unit',
@@ -96,6 +97,15 @@ function describe(p: ExportPreprocessing, run: RunRecord | undefined): string {
     parts.push(`Inputs are pixel values scaled to [0, 1] (byte / 255), ${channelNames(p.channels)}, as Netwright fed them (${why}): no mean is subtracted and nothing is divided by a standard deviation.`);
     return parts.join(' ');
   }
+  if (!p.bytes && p.recordedScale === undefined) {
+    // Floating-point data without a scale: the network took the imported values as they are.
+    const centred = p.mean.some((m) => m !== 0) || p.std.some((s) => s !== 1);
+    parts.push(
+      `Inputs are the imported floating-point values as they are (recorded normalization "${p.normalization}"), ${channelNames(p.channels)}` +
+        (centred ? `: each value v of channel c becomes (v − mean[c]) / std[c], with mean = ${list(p.mean)} and std = ${list(p.std)}.` : ', unchanged: nothing is scaled, no mean is subtracted and nothing is divided by a standard deviation.'),
+    );
+    return parts.join(' ');
+  }
   const scaleText = p.recordedScale === undefined ? `${num(p.scale)} (1 / 255)` : num(p.scale);
   if (p.identity) {
     parts.push(`Inputs are pixel values scaled to [0, 1] (byte / 255), ${channelNames(p.channels)}, as Netwright trained on them (recorded normalization "${p.normalization}"): no mean is subtracted and nothing is divided by a standard deviation.`);
@@ -109,11 +119,7 @@ function describe(p: ExportPreprocessing, run: RunRecord | undefined): string {
         (p.recordedScale === undefined || Math.abs(p.scale * 255 - 1) < 1e-9 ? ' Equivalently, for x = v / 255 in [0, 1]: (x − mean[c]) / std[c].' : ''),
     );
   }
-  if (!p.bytes) {
-    parts.push(p.recordedScale === undefined
-      ? 'The imported data held floating-point values, taken as already in [0, 1] (v / 255).'
-      : `The imported data held floating-point values in pixel units (0–255), multiplied by ${num(p.scale)}.`);
-  }
+  if (!p.bytes) parts.push(`The imported data held floating-point values in pixel units (0–255), multiplied by ${num(p.scale)}.`);
   if (p.resize && p.size) {
     parts.push(`The image folder's images were resized to ${p.size[0]}×${p.size[1]} (height × width), ${RESIZE_WORDS[p.resize]}, and ${p.channels === 1 ? 'made grey, round(0.299 R + 0.587 G + 0.114 B)' : p.channels === 3 ? 'kept as RGB (transparent pixels over black)' : `given ${p.channels} channels`}${p.color ? ` (${COLOR_WORDS[p.color]})` : ''}.`);
   }
@@ -124,7 +130,7 @@ function describe(p: ExportPreprocessing, run: RunRecord | undefined): string {
 export function pythonPreprocess(p: ExportPreprocessing, vector: boolean): string {
   const tuple = (v: number[]) => (v.length === 1 ? `(${num(v[0])},)` : `(${v.map(num).join(', ')})`);
   return `# How Netwright prepared this network's inputs (${p.recorded ? `the run's recorded preprocessing, normalization "${p.normalization}"` : 'bytes / 255: MNIST or no recorded preprocessing'}):
-# pixel values v in 0..255, then (v * PIXEL_SCALE - MEAN[c]) / STD[c] per channel c (${channelNames(p.channels)}).
+# ${!p.bytes && p.recordedScale === undefined ? 'the imported float values v' : 'pixel values v in 0..255'}, then (v * PIXEL_SCALE - MEAN[c]) / STD[c] per channel c (${channelNames(p.channels)}).
 PIXEL_SCALE = ${num(p.scale)}
 MEAN = ${tuple(p.mean)}
 STD = ${tuple(p.std)}

@@ -43,21 +43,23 @@ export class DataKeeper {
     return this.entry(ref, onProgress).data;
   }
 
-  /** Runs `fn` with the data, which stays open until `fn` settles (training, a job). */
-  async use<T>(ref: DatasetRef, fn: (data: SourceData) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` with the data, which stays open until `fn` settles (training, a job). `split` gives
+   * one split in memory (a streamed split is read whole, once) from the same held dataset: for
+   * jobs that index images.
+   */
+  async use<T>(ref: DatasetRef, fn: (data: SourceData, split: (which: 'train' | 'test') => Promise<ImageDataset>) => Promise<T>): Promise<T> {
     const e = this.entry(ref);
     e.users++;
     try {
-      return await fn(await e.data);
+      return await fn(await e.data, (which) => this.wholeSplit(e, which));
     } finally {
       e.users--;
       if (e.evicted && e.users === 0) this.closeEntry(e);
     }
   }
 
-  /** One split in memory (a streamed split is read whole, once): for jobs that index images. Call inside `use`. */
-  split(ref: DatasetRef, which: 'train' | 'test'): Promise<ImageDataset> {
-    const e = this.entry(ref);
+  private wholeSplit(e: Entry, which: 'train' | 'test'): Promise<ImageDataset> {
     let p = e.whole[which];
     if (!p) {
       p = e.data.then((d) => inMemory(d[which]));

@@ -236,9 +236,12 @@ export class JobServer {
         { filtersBlockIds: run.filtersBlockIds, now: this.deps.now, ...(every ? { gradientNormsEvery: every } : {}) },
       ));
       if (result.outcome === 'paused') {
-        run.training = false;
-        // Kept by the renderer: a reload while paused continues from this very batch.
+        // Kept by the renderer: a reload while paused continues from this very batch. Read while
+        // the run still counts as training, so a Stop meanwhile is a control, not a second ending.
         const at = await checkpointOf(state, this.deps.now?.() ?? Date.now());
+        run.training = false;
+        if (run.state !== state) return; // disposed meanwhile
+        if (run.control === 'stop') return this.endRun(run, 'stopped');
         run.lastCheckpoint = at;
         this.post({ type: 'checkpoint', runId: run.runId, checkpoint: at });
         this.post({ type: 'paused', runId: run.runId, epoch: state.epoch, examplesSeen: state.examplesSeen });
@@ -405,12 +408,12 @@ export class JobServer {
       case 'viz-attribution':
       case 'viz-maximize': {
         const { run, model } = this.modelOf(msg.runId);
-        return this.dataKeeper.use(run.dataset, () => visualize(msg, { model, graph: run.graph, split: (w) => this.dataKeeper.split(run.dataset, w), progress, cancelled: () => job.cancelled }));
+        return this.dataKeeper.use(run.dataset, (_, split) => visualize(msg, { model, graph: run.graph, split, progress, cancelled: () => job.cancelled }));
       }
       case 'lab': {
         const { run, model } = this.modelOf(msg.runId);
-        const result = await this.dataKeeper.use(run.dataset, () =>
-          runLabTask(msg.task, { model, modelOf: (id) => this.modelOf(id).model, split: (w) => this.dataKeeper.split(run.dataset, w), progress, cancelled: () => job.cancelled }),
+        const result = await this.dataKeeper.use(run.dataset, (_, split) =>
+          runLabTask(msg.task, { model, modelOf: (id) => this.modelOf(id).model, split, progress, cancelled: () => job.cancelled }),
         );
         return { kind: 'lab', result };
       }

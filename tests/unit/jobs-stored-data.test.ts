@@ -102,6 +102,12 @@ describe('training from a stored dataset', () => {
     // The same examples in the same batches: the same weights and the same evaluation.
     expect(stored.weights).toEqual(memory.weights);
     expect(stored.evaluation.accuracy).toBe(memory.evaluation.accuracy);
+
+    // Activation maps of one test image read that image alone, not the test split.
+    reads.length = 0;
+    const maps = await job(stored.s, stored.out, { type: 'viz-activations', jobId: 'v', runId: 'r', input: { split: 'test', index: 3 } });
+    expect(maps.kind).toBe('viz-activations');
+    expect(reads).toEqual([1]);
   }, 120_000);
 
   it('a stored dataset that is gone is a clear error on the run, not a crash', async () => {

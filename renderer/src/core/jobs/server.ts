@@ -408,7 +408,7 @@ export class JobServer {
       case 'viz-attribution':
       case 'viz-maximize': {
         const { run, model } = this.modelOf(msg.runId);
-        return this.dataKeeper.use(run.dataset, (_, split) => visualize(msg, { model, graph: run.graph, split, progress, cancelled: () => job.cancelled }));
+        return this.dataKeeper.use(run.dataset, (data, split) => visualize(msg, { model, graph: run.graph, data, split, progress, cancelled: () => job.cancelled }));
       }
       case 'lab': {
         const { run, model } = this.modelOf(msg.runId);

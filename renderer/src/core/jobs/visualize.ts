@@ -2,7 +2,7 @@
 // occlusion, activation maximization. The job server hands each message here with the run's
 // model, graph and data; progress goes out as job-progress and cancelling sets the job's flag.
 import type * as tf from '@tensorflow/tfjs';
-import { assembleBatch, cropSlack, type ImageDataset } from '../data/dataset';
+import { assembleBatch, cropSlack, readBatch, type ImageDataset, type SourceData } from '../data/dataset';
 import { CancelledError } from '../eval/evaluate';
 import { BLOCK_SPEC, isBlockType } from '../blocks';
 import { topologicalOrder } from '../graph/analyze';
@@ -20,7 +20,9 @@ export type VizMsg = Extract<ToWorker, { type: 'viz-filters' | 'viz-patches' | '
 export interface VizContext {
   model: tf.LayersModel;
   graph: Graph;
-  /** One split in memory (a stored dataset's split is read whole: the other one is not touched). */
+  /** The run's data (a stored dataset streams): single images are read from here, alone. */
+  data: SourceData;
+  /** One split in memory (a stored dataset's split is read whole: the other one is not touched), for scans. */
   split: (which: 'train' | 'test') => Promise<ImageDataset>;
   progress: (fraction: number, message: string) => void;
   cancelled: () => boolean;
@@ -43,9 +45,10 @@ async function resolveInput(input: VizInput, ctx: VizContext): Promise<{ x: Floa
     if (input.pixels.length !== shape[0] * shape[1] * shape[2]) throw new Error(`the image has ${input.pixels.length} values but the model takes ${shape.join('×')}`);
     return { x: input.pixels, label: null };
   }
-  const ds = await ctx.split(input.split === 'train' ? 'train' : 'test');
+  // One image: read alone (a stored split is not loaded whole for it).
+  const ds = input.split === 'train' ? ctx.data.train : ctx.data.test;
   if (!Number.isInteger(input.index) || input.index < 0 || input.index >= ds.count) throw new Error(`image ${input.index} is outside 0..${ds.count - 1}`);
-  return { x: assembleBatch(ds, [input.index], 0, 1, shape, 'center').x, label: ds.labels[input.index] };
+  return { x: (await readBatch(ds, [input.index], 0, 1, shape, 'center')).x, label: ds.labels[input.index] };
 }
 
 function check(ctx: VizContext): void {

@@ -40,7 +40,9 @@ test('look inside a trained ConvNetJS net: patches equal the CLI\'s, filters, ac
   const editor = new EditorPage(page);
   await editor.goto();
   await editor.loadTemplateFromWelcome('convnetjs-mnist');
-  await editor.setSetting('maxExamples', '4000');
+  // Long enough (a few seconds on wasm) for the filters of both convs to be sent while it trains:
+  // they go one conv per second, and with 4,000 examples the run could end before the second one.
+  await editor.setSetting('maxExamples', '16000');
   await editor.setSetting('maxTestExamples', '1000');
   await editor.setSetting('learningRate', '0.003');
   await page.getByTestId('train-backend').selectOption('wasm');
